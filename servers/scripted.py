@@ -1,0 +1,445 @@
+"""A scripted fake HTTP server on loopback, playing raw bytes from a script.
+
+One server per case: a listening socket on an ephemeral port and one pooled
+daemon thread that plays the script over the connections it accepts and
+records everything (bytes each way, connection count, peer addresses).
+
+Every wait selects on the socket *and* a wake-up socket, with a deadline, so
+`stop()` ends the server at once and nothing outlives its case.
+"""
+from __future__ import annotations
+
+import selectors
+import socket
+import ssl
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
+
+from . import delivery
+from .script import Action, Recv, Send, Step, Trickle
+from .workers import POOL, Job
+
+# How long one step may wait for the client, and how long the final drain
+# waits for the client's FIN after the case ends. A correct client on
+# loopback answers in microseconds; these only bound broken ones.
+STEP_WAIT = 3.0
+FINAL_DRAIN = 1.0
+# A client that opens more connections than this is not going to finish.
+MAX_CONNECTIONS = 32
+RECV_SIZE = 65536
+MAX_REQUEST = 16 * 1024 * 1024  # recv 'request' gives up past this
+
+
+class _Stopped(Exception):
+    """stop() was called while the server waited."""
+
+
+class _Gone(Exception):
+    """The current connection is closed, reset or timed out."""
+
+
+@dataclass
+class Connection:
+    """One accepted connection as the server saw it."""
+
+    index: int
+    peer: Tuple[str, int]
+    received: bytearray = field(default_factory=bytearray)
+    closed_by: str = ""  # 'server', 'client', 'reset', 'error: ...'
+    sock: Optional[socket.socket] = field(default=None, repr=False)
+
+
+@dataclass
+class Event:
+    """One entry of the transcript: bytes one way, or a note."""
+
+    conn: int
+    kind: str  # 'c>s' client to server, 's>c' server to client, 'note'
+    data: bytes
+
+
+class ScriptedServer:
+    def __init__(
+        self,
+        steps: Sequence[Step],
+        *,
+        mode: str = "whole",
+        seed: str = "",
+        family: socket.AddressFamily = socket.AF_INET,
+        tls: Optional[ssl.SSLContext] = None,
+    ) -> None:
+        self.steps = tuple(steps)
+        self.mode = mode
+        self.seed = seed
+        self.tls = tls
+        self.connections: List[Connection] = []
+        self.transcript: List[Event] = []
+        self.errors: List[str] = []  # the script could not be played
+        host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+        self._listener = socket.socket(family, socket.SOCK_STREAM)
+        self._listener.bind((host, 0))
+        self._listener.listen(16)
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stop = threading.Event()
+        self._sel = selectors.DefaultSelector()
+        self._job: Optional[Job] = None
+        self._lock = threading.Lock()
+        self.host = host
+        self.port: int = self._listener.getsockname()[1]
+
+    # -- harness side -------------------------------------------------
+    def start(self) -> "ScriptedServer":
+        self._job = POOL.submit(self._run)
+        return self
+
+    def stop(self, timeout: float = STEP_WAIT + FINAL_DRAIN + 1.0) -> None:
+        """End the script, collect the client's last bytes, close everything."""
+        if not self._stop.is_set():
+            self._stop.set()
+            try:
+                self._wake_w.send(b"x")
+            except OSError:
+                pass
+        if self._job is not None and not self._job.wait(timeout):
+            self.errors.append("server thread did not stop in time")
+            self._close_all()
+        for s in (self._wake_r, self._wake_w):
+            s.close()
+
+    def __enter__(self) -> "ScriptedServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def received(self, index: int = 0) -> bytes:
+        return bytes(self.connections[index].received) if index < len(self.connections) else b""
+
+    # -- server thread -------------------------------------------------
+    def _run(self) -> None:
+        try:
+            self._play()
+            self._wait_stop_serving_extra()
+        except _Stopped:
+            pass
+        except Exception as exc:  # noqa: BLE001 - a server bug is a harness error
+            self.errors.append(f"server crashed: {exc!r}")
+        finally:
+            self._final_drain()
+            self._close_all()
+
+    def _play(self) -> None:
+        conn: Optional[Connection] = None
+        for step in self.steps:
+            if isinstance(step, Action) and step.name == "accept":
+                if conn is not None:
+                    self._close(conn, "server")
+                conn = self._accept()
+                continue
+            if conn is None:
+                conn = self._accept()
+            if conn.sock is None:
+                continue  # the connection died earlier; skip to the next accept
+            try:
+                if isinstance(step, Recv):
+                    conn = self._recv(conn, step)
+                elif isinstance(step, Send):
+                    for piece in delivery.pieces(step.data, self.mode, self.seed):
+                        self._send(conn, piece)
+                elif isinstance(step, Trickle):
+                    self._trickle(conn, step)
+                else:
+                    self._action(conn, step.name)
+            except _Gone as gone:
+                self._note(conn, f"connection gone during {step}: {gone}")
+                self._close(conn, str(gone) or "error")
+
+    def _wait_stop_serving_extra(self) -> None:
+        """After the script: keep reading open connections and accept (and
+        record) any further ones until the case ends."""
+        while True:
+            self._wait_any(None, time.monotonic() + 3600)
+
+    # -- connection handling -----------------------------------------------
+    def _accept(self) -> Connection:
+        deadline = time.monotonic() + STEP_WAIT
+        while True:
+            ready = self._wait(self._listener, selectors.EVENT_READ, deadline)
+            if ready:
+                return self._accept_now()
+
+    def _accept_now(self) -> Connection:
+        sock, peer = self._listener.accept()
+        if len(self.connections) >= MAX_CONNECTIONS:
+            sock.close()
+            raise _Stopped()
+        sock.setblocking(True)
+        sock.settimeout(STEP_WAIT)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.tls is not None:
+            try:
+                sock = self.tls.wrap_socket(sock, server_side=True)
+            except (OSError, ssl.SSLError) as exc:
+                # A client that rejects our certificate ends here: recorded.
+                conn = Connection(len(self.connections), peer[:2], closed_by=f"tls: {exc}")
+                with self._lock:
+                    self.connections.append(conn)
+                self._note(conn, f"TLS handshake failed: {exc}")
+                sock.close()
+                return conn
+        conn = Connection(len(self.connections), peer[:2], sock=sock)
+        with self._lock:
+            self.connections.append(conn)
+        return conn
+
+    def _recv(self, conn: Connection, step: Recv) -> Connection:
+        """Read one request (or head, or n bytes); follow the client to a new
+        connection if it closes this one or opens another before sending."""
+        deadline = time.monotonic() + STEP_WAIT
+        buf = bytearray()
+        while True:
+            need = _missing(buf, step.what)
+            if need == 0:
+                return conn
+            if need < 0 or len(buf) > MAX_REQUEST:
+                raise _Gone("unparseable request")
+            assert conn.sock is not None
+            got = self._read_some(conn, deadline, allow_switch=not buf)
+            if isinstance(got, Connection):  # the client moved to a new connection
+                conn = got
+                continue
+            if not got:
+                if buf:
+                    raise _Gone("client closed mid-request")
+                self._close(conn, "client")
+                conn = self._accept()
+                if conn.sock is None:
+                    raise _Gone("handshake failed")
+                continue
+            buf += got
+
+    def _read_some(self, conn: Connection, deadline: float, allow_switch: bool = False):  # type: ignore[no-untyped-def]
+        """Bytes from conn (b'' at EOF), or a new Connection if the client
+        opened one while this one stayed silent and `allow_switch`."""
+        sock = conn.sock
+        assert sock is not None
+        while True:
+            if isinstance(sock, ssl.SSLSocket) and sock.pending():
+                ready = [sock]
+            else:
+                key_objs = [sock] + ([self._listener] if allow_switch else [])
+                ready = self._wait_many(key_objs, deadline)
+            if self._listener in ready:
+                return self._accept_now()
+            if sock in ready:
+                try:
+                    data = sock.recv(RECV_SIZE)
+                except socket.timeout:
+                    raise _Gone("timed out") from None
+                except ssl.SSLError as exc:
+                    raise _Gone(f"tls: {exc}") from None
+                except OSError as exc:
+                    raise _Gone(f"error: {exc}") from None
+                if data:
+                    conn.received += data
+                    self._log(conn.index, "c>s", data)
+                return data
+
+    def _send(self, conn: Connection, data: bytes) -> None:
+        sock = conn.sock
+        assert sock is not None
+        view = memoryview(data)
+        deadline = time.monotonic() + STEP_WAIT
+        while view:
+            self._wait(sock, selectors.EVENT_WRITE, deadline)
+            try:
+                n = sock.send(view)
+            except (BrokenPipeError, ConnectionResetError) as exc:
+                raise _Gone(f"error: {exc.__class__.__name__}") from None
+            except OSError as exc:
+                raise _Gone(f"error: {exc}") from None
+            self._log(conn.index, "s>c", bytes(view[:n]))
+            view = view[n:]
+
+    def _trickle(self, conn: Connection, step: Trickle) -> None:
+        for i in range(0, len(step.data), step.size):
+            if i:
+                # A deliberate pause, interruptible by stop().
+                if self._stop.wait(step.every):
+                    raise _Stopped()
+            self._send(conn, step.data[i : i + step.size])
+
+    def _action(self, conn: Connection, name: str) -> None:
+        sock = conn.sock
+        assert sock is not None
+        if name == "close":
+            self._close(conn, "server")
+        elif name == "half-close":
+            sock.shutdown(socket.SHUT_WR)
+            self._note(conn, "server shut down its write side")
+        elif name == "reset":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self._close(conn, "reset")
+        elif name == "eof":
+            deadline = time.monotonic() + STEP_WAIT
+            while self._read_some(conn, deadline):
+                pass
+            self._close(conn, "client")
+        elif name == "hold":
+            self._wait_any(conn, time.monotonic() + 3600)
+
+    def _close(self, conn: Connection, why: str) -> None:
+        if conn.sock is not None:
+            try:
+                conn.sock.close()
+            except OSError:
+                pass
+            conn.sock = None
+            conn.closed_by = why
+            if why != "client":
+                self._note(conn, f"closed ({why})")
+
+    # -- waiting -------------------------------------------------------------
+    def _wait(self, sock: socket.socket, events: int, deadline: float) -> bool:
+        """Block until `sock` is ready; _Stopped on stop(), _Gone past deadline."""
+        return bool(self._wait_many([sock], deadline, events))
+
+    def _wait_many(
+        self, socks: Sequence[socket.socket], deadline: float, events: int = selectors.EVENT_READ
+    ) -> List[socket.socket]:
+        sel = self._sel
+        for s in socks:
+            sel.register(s, events)
+        sel.register(self._wake_r, selectors.EVENT_READ)
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Gone("timed out waiting for the client")
+                ready = [key.fileobj for key, _ in sel.select(left)]
+                if self._wake_r in ready:
+                    raise _Stopped()
+                if ready:
+                    return ready  # type: ignore[return-value]
+        finally:
+            for s in socks:
+                sel.unregister(s)
+            sel.unregister(self._wake_r)
+
+    def _wait_any(self, conn: Optional[Connection], deadline: float) -> None:
+        """Idle: record whatever arrives on open connections, accept new ones."""
+        while True:
+            open_conns = [c for c in self.connections if c.sock is not None]
+            socks = [c.sock for c in open_conns] + [self._listener]
+            ready = self._wait_many(socks, deadline)  # type: ignore[arg-type]
+            for r in ready:
+                if r is self._listener:
+                    self._accept_now()
+                    continue
+                c = next(c for c in open_conns if c.sock is r)
+                try:
+                    if not self._read_some(c, deadline):
+                        self._close(c, "client")
+                except _Gone as gone:
+                    self._close(c, str(gone))
+
+    def _final_drain(self) -> None:
+        """Collect what clients sent before closing: wait briefly for EOF."""
+        deadline = time.monotonic() + FINAL_DRAIN
+        for c in self.connections:
+            while c.sock is not None and time.monotonic() < deadline:
+                try:
+                    c.sock.settimeout(max(0.0, deadline - time.monotonic()))
+                    data = c.sock.recv(RECV_SIZE)
+                except (OSError, ValueError):
+                    break
+                if not data:
+                    self._close(c, "client")
+                    break
+                c.received += data
+                self._log(c.index, "c>s", data)
+
+    def _close_all(self) -> None:
+        for c in self.connections:
+            self._close(c, "server")
+        try:
+            self._listener.close()
+        except OSError:
+            pass
+        self._sel.close()
+
+    # -- transcript ---------------------------------------------------------
+    def _log(self, conn: int, kind: str, data: bytes) -> None:
+        with self._lock:
+            last = self.transcript[-1] if self.transcript else None
+            if last is not None and last.conn == conn and last.kind == kind and len(last.data) < 1 << 20:
+                last.data += data
+            else:
+                self.transcript.append(Event(conn, kind, data))
+
+    def _note(self, conn: Connection, text: str) -> None:
+        with self._lock:
+            self.transcript.append(Event(conn.index, "note", text.encode()))
+
+
+def _missing(buf: bytearray, what: object) -> int:
+    """How many more bytes a recv step needs: 0 done, >0 more, -1 malformed.
+    (Only 'done or not' matters; the count is a hint.)"""
+    if isinstance(what, int):
+        return max(0, what - len(buf))
+    end = _head_end(buf)
+    if end < 0:
+        return 1
+    if what == "head":
+        return 0
+    head = bytes(buf[:end]).lower()
+    body = bytes(buf[end:])
+    if b"\ntransfer-encoding:" in head and b"chunked" in head.split(b"\ntransfer-encoding:", 1)[1].split(b"\n", 1)[0]:
+        return 0 if _chunked_complete(body) else 1
+    if b"\ncontent-length:" in head:
+        value = head.split(b"\ncontent-length:", 1)[1].split(b"\n", 1)[0].strip()
+        if not value.isdigit():
+            return -1
+        return max(0, int(value) - len(body))
+    return 0
+
+
+def _head_end(buf: bytearray) -> int:
+    i = buf.find(b"\r\n\r\n")
+    if i >= 0:
+        return i + 4
+    i = buf.find(b"\n\n")
+    return i + 2 if i >= 0 else -1
+
+
+def _chunked_complete(body: bytes) -> bool:
+    """True once a chunked body, its last chunk and trailer section are in."""
+    pos = 0
+    while True:
+        eol = body.find(b"\n", pos)
+        if eol < 0:
+            return False
+        size_text = body[pos:eol].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return True  # malformed: stop waiting, the transcript shows it
+        pos = eol + 1
+        if size == 0:
+            # trailer section: lines until an empty one
+            while True:
+                eol = body.find(b"\n", pos)
+                if eol < 0:
+                    return False
+                if body[pos:eol].strip(b"\r") == b"":
+                    return True
+                pos = eol + 1
+        pos += size
+        if len(body) < pos + 2:
+            return False
+        pos = body.find(b"\n", pos) + 1
+        if pos == 0:
+            return False
