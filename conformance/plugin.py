@@ -30,6 +30,9 @@ class State:
         self.config = config
         self.target = load(config.getoption("impl"))
         path = config.getoption("expectations")
+        if path == "auto":  # this interpreter's stdlib file, if the target is stdlib
+            auto = exp_mod.default_file_for_stdlib()
+            path = str(auto) if config.getoption("impl") == "stdlib" and auto.exists() else None
         self.expectations = exp_mod.load(path) if path else None
         self.records: List[Dict[str, Any]] = []
         self.started = time.time()
@@ -51,7 +54,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--impl", default="stdlib", metavar="TARGET",
                 help="implementation under test: stdlib, reference, a dotted module, or a .py file (default: stdlib)")
     g.addoption("--expectations", default=None, metavar="FILE",
-                help="TOML file of cases this implementation is expected to fail, with reasons")
+                help="TOML file of cases this implementation is expected to fail, with reasons; "
+                "'auto' picks reports/expectations/<interpreter>.toml for --impl stdlib")
     g.addoption("--report-json", default=None, metavar="FILE",
                 help="write every case's verdict, metadata and failure details as JSON")
     g.addoption("--delivery", default="all", choices=("all", "whole"),

@@ -162,6 +162,11 @@ class ChunkedDecoder:
         if not self.chunk_left:
             self.state = DATA_END
 
+    def whole_chunk(self, two: bytes) -> None:
+        """All chunk_left data bytes were read, then ``two`` more bytes."""
+        self.chunk_left = 0
+        self.data_end(two)
+
     def data_end(self, two: bytes) -> None:
         """Check the 2 bytes read after chunk data: exactly CRLF (s7.1)."""
         if two != b"\r\n":

@@ -50,6 +50,7 @@ def parse_status_line(line: str) -> Tuple[str, int, str]:
     except ValueError:
         try:
             version, status = line.split(None, 1)
+            status = status.rstrip()  # the line's own CRLF
             reason = ""
         except ValueError:
             version, status, reason = "", "", ""
@@ -152,8 +153,10 @@ def build_message(lines: Iterable[bytes], _class: Type[_M]) -> _M:
 # injection); names and values are more lenient than RFC 9110 on purpose.
 is_legal_header_name = re.compile(rb"[^:\s][^:\r\n]*").fullmatch
 is_illegal_header_value = re.compile(rb"\n(?![ \t])|\r(?![ \t\n])").search
-contains_disallowed_url_pchar = re.compile("[\x00-\x20\x7f]").search
-contains_disallowed_method_pchar = re.compile("[\x00-\x1f]").search
+DISALLOWED_URL_PCHAR_RE = re.compile("[\x00-\x20\x7f]")
+DISALLOWED_METHOD_PCHAR_RE = re.compile("[\x00-\x1f]")
+contains_disallowed_url_pchar = DISALLOWED_URL_PCHAR_RE.search
+contains_disallowed_method_pchar = DISALLOWED_METHOD_PCHAR_RE.search
 
 
 def validate_method(method: str) -> None:
@@ -211,11 +214,16 @@ def header_line(header: object, values: Iterable[object]) -> bytes:
 
 
 def strip_ipv6_zone(enc_name: bytes) -> bytes:
-    """Remove the zone id (RFC 6874) from a bracketed IPv6 address."""
-    enc_name, percent, _ = enc_name.partition(b"%")
+    """Remove the zone id (RFC 6874) from a bracketed IPv6 address.
+
+    Anything after the closing bracket (":port") is kept: the stdlib drops
+    it, breaking RFC 9112 s3.2 (Host MUST match the target's authority).
+    """
+    enc_name, percent, rest = enc_name.partition(b"%")
     if percent:
         assert enc_name.startswith(b"["), enc_name
-        enc_name += b"]"
+        _, bracket, after = rest.partition(b"]")
+        enc_name += b"]" + (after if bracket else b"")
     return enc_name
 
 
@@ -244,6 +252,8 @@ def host_header(url: str, host: str, port: int,
     if url.startswith("http"):
         netloc = urlsplit(url)[1]
     if netloc:
+        # RFC 9112 s3.2: the authority without userinfo (the stdlib keeps it).
+        netloc = netloc.rpartition("@")[2]
         return strip_ipv6_zone(_ascii_or_idna(netloc))
     host_enc = wrap_ipv6(_ascii_or_idna(host))
     if ":" in host:

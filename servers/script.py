@@ -54,6 +54,8 @@ class Action:
     eof         wait until the client closes its side
     hold        keep the connection open, silent, until the case ends
     accept      close the current connection and accept the next one
+    starttls    TLS server handshake on the current connection (the server's
+                starttls= context; e.g. inside a CONNECT tunnel)
     """
 
     name: str
@@ -61,7 +63,7 @@ class Action:
 
 Step = Union[Recv, Send, Trickle, Action]
 
-ACTIONS = ("close", "half-close", "reset", "eof", "hold", "accept")
+ACTIONS = ("close", "half-close", "reset", "eof", "hold", "accept", "starttls")
 RECV_FORMS = ("request", "head")
 MAX_EXPR_BYTES = 64 * 1024 * 1024  # a script larger than this is a typo
 

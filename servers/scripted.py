@@ -50,6 +50,11 @@ class Connection:
     received: bytearray = field(default_factory=bytearray)
     closed_by: str = ""  # 'server', 'client', 'reset', 'error: ...'
     sock: Optional[socket.socket] = field(default=None, repr=False)
+    # TLS only: the server name the client offered (SNI; None if it sent
+    # none or the context does not record it, see servers/tls.py) and the
+    # ALPN protocol negotiated (None if none).
+    sni: Optional[str] = None
+    alpn: Optional[str] = None
 
 
 @dataclass
@@ -70,11 +75,13 @@ class ScriptedServer:
         seed: str = "",
         family: socket.AddressFamily = socket.AF_INET,
         tls: Optional[ssl.SSLContext] = None,
+        starttls: Optional[ssl.SSLContext] = None,
     ) -> None:
         self.steps = tuple(steps)
         self.mode = mode
         self.seed = seed
-        self.tls = tls
+        self.tls = tls  # wraps every accepted connection
+        self.starttls = starttls  # wraps the current connection at a 'starttls' step
         self.connections: List[Connection] = []
         self.transcript: List[Event] = []
         self.errors: List[str] = []  # the script could not be played
@@ -191,9 +198,33 @@ class ScriptedServer:
                 sock.close()
                 return conn
         conn = Connection(len(self.connections), peer[:2], sock=sock)
+        _tls_info(conn, sock)
         with self._lock:
             self.connections.append(conn)
         return conn
+
+    def _starttls(self, conn: Connection) -> None:
+        """TLS server handshake on the current connection (e.g. inside a
+        CONNECT tunnel after the proxy's 200); a failed handshake is recorded
+        like one at accept."""
+        ctx = self.starttls or self.tls
+        sock = conn.sock
+        assert sock is not None
+        if ctx is None:
+            self.errors.append("starttls step without a starttls= (or tls=) context")
+            raise _Stopped()
+        try:
+            conn.sock = ctx.wrap_socket(sock, server_side=True)
+        except (OSError, ssl.SSLError) as exc:
+            self._note(conn, f"TLS handshake failed: {exc}")
+            try:
+                sock.close()
+            except OSError:
+                pass
+            conn.sock = None
+            conn.closed_by = f"tls: {exc}"
+            return
+        _tls_info(conn, conn.sock)
 
     def _recv(self, conn: Connection, step: Recv) -> Connection:
         """Read one request (or head, or n bytes); follow the client to a new
@@ -290,6 +321,8 @@ class ScriptedServer:
             self._close(conn, "client")
         elif name == "hold":
             self._wait_any(conn, time.monotonic() + 3600)
+        elif name == "starttls":
+            self._starttls(conn)
 
     def _close(self, conn: Connection, why: str) -> None:
         if conn.sock is not None:
@@ -383,6 +416,15 @@ class ScriptedServer:
     def _note(self, conn: Connection, text: str) -> None:
         with self._lock:
             self.transcript.append(Event(conn.index, "note", text.encode()))
+
+
+def _tls_info(conn: Connection, sock: socket.socket) -> None:
+    if isinstance(sock, ssl.SSLSocket):
+        conn.sni = getattr(sock, "client_sni", None)
+        try:
+            conn.alpn = sock.selected_alpn_protocol()
+        except (OSError, ValueError, NotImplementedError):
+            conn.alpn = None
 
 
 def _missing(buf: bytearray, what: object) -> int:
