@@ -43,8 +43,8 @@ Script = Union[bytes, Callable[[socket.socket, bytes], None]]
 class RawServer:
     """Serves scripted raw responses, one per request, recording requests.
 
-    Each script item is bytes (sent as the response) or b"CLOSE" (close the
-    connection instead of reading another request).
+    Each script item is bytes (sent as the response) or b"CLOSE" (read the
+    request, then close the connection without answering).
     """
 
     def __init__(self, responses: Sequence[bytes]) -> None:
@@ -88,10 +88,10 @@ class RawServer:
                 conn.settimeout(TIMEOUT)
                 with conn:
                     while self.responses:
+                        if self._read_request(conn, b"") is None:
+                            break
                         if self.responses[0] == b"CLOSE":
                             self.responses.pop(0)
-                            break
-                        if self._read_request(conn, b"") is None:
                             break
                         conn.sendall(self.responses.pop(0))
         except OSError:
