@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import subprocess
@@ -24,6 +25,8 @@ from .expectations import load as load_expectations
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "reports"
+# Modules that add a subcommand with add_parser(subparsers): matrix, diff, bench.
+EXTENSIONS = ("matrix", "diff", "bench")
 
 
 def slug(spec: str) -> str:
@@ -182,6 +185,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     u.add_argument("-n", "--jobs", type=int, default=1)
     u.add_argument("pytest_args", nargs="*")
     u.set_defaults(fn=cmd_expectations_update)
+    for name in EXTENSIONS:  # subcommands living in their own modules
+        try:
+            module = importlib.import_module(f"conformance.{name}")
+        except ImportError as exc:
+            if exc.name != f"conformance.{name}":
+                raise
+            continue
+        module.add_parser(sub)
     args = parser.parse_args(argv)
     return int(args.fn(args))
 

@@ -10,6 +10,9 @@ id / title / level / requirements metadata and the same verdicts.
         ...
         assert ...
 
+A code case may return a dict of measurements (seconds, bytes); they are
+kept in the result record as `metrics` and shown in reports.
+
 `impl` is the target module (a missing name raises Unsupported, giving the
 verdict `unsupported`); `serve(script, **kw)` starts a ScriptedServer that is
 stopped when the case ends. The body runs in a worker thread under a
@@ -102,6 +105,8 @@ def run_code_case(target: Target, case: Case, fn: Callable[..., None]) -> Result
         for i, srv in enumerate(servers) for e in srv.transcript
     ]
     err = job.error
+    if finished and isinstance(job.result, dict):
+        result.metrics = job.result  # a code case may return measurements
     if not finished:
         result.verdict, result.details = "timeout", [f"did not finish within {case.timeout + DEADLINE_SLACK:.0f}s"]
     elif isinstance(err, Unsupported):

@@ -35,6 +35,7 @@ class Result:
     observed: Dict[str, Any] = field(default_factory=dict)
     transcript: List[Dict[str, Any]] = field(default_factory=list)
     duration: float = 0.0
+    metrics: Dict[str, Any] = field(default_factory=dict)  # measured by the case (time, memory)
 
     def record(self) -> Dict[str, Any]:
         """The JSON form used by every report."""
@@ -44,6 +45,8 @@ class Result:
             "title": c.title, "level": c.level, "area": c.area, "suite": c.suite,
             "reqs": list(c.reqs), "source": c.source, "duration": round(self.duration, 6),
         }
+        if self.metrics:
+            out["metrics"] = self.metrics
         if self.verdict != "pass":
             out["details"] = self.details
             out["observed"] = self.observed

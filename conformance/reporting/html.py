@@ -138,6 +138,11 @@ def _cell(r: Any) -> str:
     v = r["verdict"]
     expected = r.get("expected_failure")
     badge = f"<span class='b{' x' if expected and v != 'pass' else ''}' style='background:{COLORS.get(v, '#000')}'>{v}</span>"
+    metrics = r.get("metrics")
+    if metrics:  # measured by the case, e.g. time and memory against a hostile server
+        badge += "<br><small class=metrics>" + html.escape(
+            ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in sorted(metrics.items()))
+        ) + "</small>"
     if v == "pass":
         return f"<td class=v>{badge}</td>"
     detail = {

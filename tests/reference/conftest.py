@@ -98,6 +98,10 @@ class RawServer:
             pass
 
     def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept()
+        except OSError:
+            pass
         self.sock.close()
         self.thread.join(TIMEOUT)
 
