@@ -214,9 +214,10 @@ class HTTPResponse(io.BufferedIOBase):
             raise UnknownProtocol(version)
         self.version = vsn
 
-        self.headers = self.msg = parse_headers(self.fp)
+        msg: HTTPMessage = parse_headers(self.fp)
+        self.headers = self.msg = msg
         if self.debuglevel > 0:
-            for hdr, val in self.headers.items():
+            for hdr, val in msg.items():
                 print("header:", hdr + ":", val)
 
         frame = framing.response_framing(vsn, status, self._method,
@@ -317,10 +318,10 @@ class HTTPResponse(io.BufferedIOBase):
         if self.chunked:
             return self._read_chunked(amt)
         if self.length is not None:
-            if amt is None or amt > self.length:
-                # clip the read to the "end of response"
-                amt = self.length
-            return self._read_exact(amt)
+            length: int = self.length
+            # clip the read to the "end of response"
+            return self._read_exact(
+                length if amt is None or amt > length else amt)
         # Read until close.
         if amt is None:
             s: bytes = self.fp.read()
@@ -385,22 +386,29 @@ class HTTPResponse(io.BufferedIOBase):
         return data
 
     def readline(self, limit: Optional[int] = -1) -> bytes:
-        if self.fp is None or self._method == "HEAD":
+        fp = self.fp
+        if fp is None or self._method == "HEAD":
             return b""
-        if limit is None:
-            limit = -1
+        n = -1 if limit is None else limit
         if self.chunked:
-            return self._readline_chunked(limit)
-        if self.length is not None and (limit < 0 or limit > self.length):
-            limit = self.length
-        result: bytes = self.fp.readline(limit)
-        if self.length is None:
-            if not result and limit:
+            return self._readline_chunked(n)
+        length = self.length
+        if length is None:
+            result: bytes = fp.readline(n)
+            if not result and n:
                 self._close_conn()
-        elif len(result) < limit and not result.endswith(b"\n"):
+            return result
+        if n < 0 or n > length:
+            n = length
+        result = fp.readline(n)
+        got = len(result)
+        if got < n and result[-1:] != b"\n":
             raise self._truncated(result)
-        else:
-            self._consumed(len(result))
+        # inlined _consumed(): iteration is hot
+        length -= got
+        self.length = length
+        if not length:
+            self._close_conn()
         return result
 
     # -- body: chunked (RFC 9112 s7.1)
@@ -469,15 +477,18 @@ class HTTPResponse(io.BufferedIOBase):
         return total
 
     def _read_chunked(self, amt: Optional[int]) -> bytes:
-        """Up to amt bytes (all if None), one bounded read per chunk.
+        """Up to amt bytes (all if None).
 
-        Each chunk's data and its CRLF come in one read; pieces reuse
-        freshly freed memory, so only the final join touches new pages.
+        Each chunk's data and CRLF are read into a small reused buffer and
+        appended to a BytesIO, whose getvalue() returns its storage without
+        a copy: the result is the only new memory touched.
         """
         dec = self._decoder
         assert dec is not None
         fp = self.fp
-        pieces: List[Any] = []
+        out = io.BytesIO()
+        scratch = memoryview(bytearray(limits.READ_BUFFER_SIZE + 2))
+        room = limits.READ_BUFFER_SIZE
         want = -1 if amt is None else amt
         got = 0
         try:
@@ -493,35 +504,32 @@ class HTTPResponse(io.BufferedIOBase):
                     left = self._chunk_left_now()
                 if not left:
                     break
-                if (want < 0 or left <= want - got) and \
-                        left <= limits.MAX_READ_PIECE:
-                    data: bytes = fp.read(left + 2)
-                    n = len(data)
+                if left <= room and (want < 0 or left <= want - got):
+                    # The whole chunk and its CRLF in one read.
+                    n = fp.readinto(scratch[:left + 2])
                     if n < left:
-                        pieces.append(data)
+                        out.write(scratch[:n])
                         got += n
                         raise IncompleteRead(b"")
-                    pieces.append(memoryview(data)[:left])
+                    out.write(scratch[:left])
                     got += left
-                    dec.whole_chunk(data[left:])
+                    dec.whole_chunk(scratch[left:n].tobytes())
                 else:
                     k = left if want < 0 else min(left, want - got)
-                    k = min(k, limits.MAX_READ_PIECE)
-                    data = fp.read(k)
-                    pieces.append(data)
-                    got += len(data)
-                    dec.data(len(data))
-                    if len(data) < k:
+                    k = min(k, room)
+                    n = fp.readinto(scratch[:k])
+                    out.write(scratch[:n])
+                    got += n
+                    dec.data(n)
+                    if n < k:
                         raise IncompleteRead(b"")
         except IncompleteRead as exc:
             self._fail()
-            raise _with_partial(exc, b"".join(pieces)) from None
+            raise _with_partial(exc, out.getvalue()) from None
         except HTTPException:
             self._fail()
             raise
-        if len(pieces) == 1:
-            return bytes(pieces[0])
-        return b"".join(pieces)
+        return out.getvalue()
 
     def _read1_chunked(self, n: int) -> bytes:
         try:
@@ -653,7 +661,7 @@ class HTTPConnection:
     auto_open = 1
     debuglevel = 0
     # Tests and subclasses replace it (also set per instance, as stdlib).
-    _create_connection: Callable[..., Any] = staticmethod(
+    _create_connection: Callable[..., Any] = staticmethod(  # type: ignore[assignment,unused-ignore]
         socket.create_connection)
 
     @staticmethod
@@ -746,14 +754,14 @@ class HTTPConnection:
         return heads.wrap_ipv6(ip)
 
     def _tunnel(self) -> None:
-        assert self._tunnel_host is not None
+        assert self._tunnel_host is not None and self._tunnel_port is not None
         connect = b"CONNECT %s:%d %s\r\n" % (
             self._wrap_ipv6(self._tunnel_host.encode("idna")),
             self._tunnel_port,
             self._http_vsn_str.encode("ascii"))
         headers = [connect]
-        for header, value in self._tunnel_headers.items():
-            headers.append(f"{header}: {value}\r\n".encode("latin-1"))
+        for name, value in self._tunnel_headers.items():
+            headers.append(f"{name}: {value}\r\n".encode("latin-1"))
         headers.append(b"\r\n")
         # Making a single send() call instead of one per line encourages
         # the host OS to use a more optimal packet size instead of
@@ -768,8 +776,8 @@ class HTTPConnection:
             self._raw_proxy_headers = _read_headers(response.fp)
 
             if self.debuglevel > 0:
-                for header in self._raw_proxy_headers:
-                    print("header:", header.decode())
+                for line in self._raw_proxy_headers:
+                    print("header:", line.decode())
 
             try:
                 # Validate now so get_proxy_response_headers cannot fail.

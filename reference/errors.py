@@ -84,7 +84,7 @@ class LineTooLong(HTTPException):
 class RemoteDisconnected(ConnectionResetError, BadStatusLine):
     def __init__(self, *pos: object, **kw: object) -> None:
         BadStatusLine.__init__(self, "")
-        ConnectionResetError.__init__(self, *pos, **kw)  # type: ignore[arg-type]
+        ConnectionResetError.__init__(self, *pos, **kw)
 
 
 # for backwards compatibility

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import email.message
 import re
-from typing import Iterable, List, Optional, Tuple, Type, TypeVar
+from typing import Any, Iterable, List, Optional, Tuple, Type, TypeVar
 from urllib.parse import urlsplit
 
 from . import limits
@@ -190,27 +190,27 @@ def encode_text(data: str, name: str = "data") -> bytes:
             (name.title(), data[err.start:err.end], name)) from None
 
 
-def header_line(header: object, values: Iterable[object]) -> bytes:
+def header_line(header: Any, values: Iterable[Any]) -> bytes:
     """One request field line (no CRLF), validated as the stdlib does.
 
     Several values are joined with CRLF HTAB (an obs-fold), as the stdlib
     does; str values are encoded as latin-1, ints in decimal.
     """
-    name = header.encode("ascii") if isinstance(header, str) else header
-    if not is_legal_header_name(name):  # type: ignore[arg-type]
+    name = header.encode("ascii") if hasattr(header, "encode") else header
+    if not is_legal_header_name(name):
         raise ValueError("Invalid header name %r" % (name,))
     encoded: List[bytes] = []
     for one in values:
         if hasattr(one, "encode"):
-            value = one.encode("latin-1")  # type: ignore[attr-defined]
+            value = one.encode("latin-1")
         elif isinstance(one, int):
             value = str(one).encode("ascii")
         else:
-            value = one  # type: ignore[assignment]
+            value = one
         if is_illegal_header_value(value):
             raise ValueError("Invalid header value %r" % (value,))
         encoded.append(value)
-    return bytes(name) + b": " + b"\r\n\t".join(encoded)  # type: ignore[call-overload]
+    return bytes(name + b": " + b"\r\n\t".join(encoded))
 
 
 def strip_ipv6_zone(enc_name: bytes) -> bytes:
