@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
-from . import delivery
-from .script import Action, Recv, Send, Step, Trickle
+from . import delivery, framing
+from .script import Action, Endless, Recv, Send, Step, Trickle
 from .workers import POOL, Job
 
 # How long one step may wait for the client, and how long the final drain
@@ -158,6 +158,8 @@ class ScriptedServer:
                         self._send(conn, piece)
                 elif isinstance(step, Trickle):
                     self._trickle(conn, step)
+                elif isinstance(step, Endless):
+                    self._endless(conn, step)
                 else:
                     self._action(conn, step.name)
             except _Gone as gone:
@@ -232,10 +234,10 @@ class ScriptedServer:
         deadline = time.monotonic() + STEP_WAIT
         buf = bytearray()
         while True:
-            need = _missing(buf, step.what)
-            if need == 0:
+            status = framing.request_status(buf, step.what)
+            if status == framing.DONE:
                 return conn
-            if need < 0 or len(buf) > MAX_REQUEST:
+            if status == framing.MALFORMED or len(buf) > MAX_REQUEST:
                 raise _Gone("unparseable request")
             assert conn.sock is not None
             got = self._read_some(conn, deadline, allow_switch=not buf)
@@ -302,6 +304,38 @@ class ScriptedServer:
                 if self._stop.wait(step.every):
                     raise _Stopped()
             self._send(conn, step.data[i : i + step.size])
+
+    def _endless(self, conn: Connection, step: Endless) -> None:
+        """Repeat step.data until the client closes, or the cap in bytes or
+        seconds is reached; then close. Whole writes (no delivery mode);
+        only the first 4 KiB go into the transcript, then a note."""
+        sock = conn.sock
+        assert sock is not None
+        block = memoryview(step.data * max(1, 65536 // len(step.data)))
+        sent, why = 0, "cap reached"
+        started = time.monotonic()
+        deadline = started + step.seconds
+        while True:
+            if sent >= step.cap:
+                break
+            if time.monotonic() >= deadline:
+                why = "time cap reached"
+                break
+            try:
+                self._wait(sock, selectors.EVENT_WRITE, deadline)
+                off = sent % len(block)  # the pattern continues across partial writes
+                n = sock.send(block[off : off + step.cap - sent])
+            except _Gone:
+                why = "time cap reached (the client stopped reading)"
+                break
+            except OSError as exc:
+                why = f"client gone ({exc.__class__.__name__})"
+                break
+            if sent < 4096:
+                self._log(conn.index, "s>c", bytes(block[off : off + min(n, 4096 - sent)]))
+            sent += n
+        self._note(conn, f"endless: sent {sent} bytes in {time.monotonic() - started:.2f}s; {why}")
+        self._close(conn, "server")
 
     def _action(self, conn: Connection, name: str) -> None:
         sock = conn.sock
@@ -425,63 +459,3 @@ def _tls_info(conn: Connection, sock: socket.socket) -> None:
             conn.alpn = sock.selected_alpn_protocol()
         except (OSError, ValueError, NotImplementedError):
             conn.alpn = None
-
-
-def _missing(buf: bytearray, what: object) -> int:
-    """How many more bytes a recv step needs: 0 done, >0 more, -1 malformed.
-    (Only 'done or not' matters; the count is a hint.)"""
-    if isinstance(what, int):
-        return max(0, what - len(buf))
-    end = _head_end(buf)
-    if end < 0:
-        return 1
-    if what == "head":
-        return 0
-    head = bytes(buf[:end]).lower()
-    body = bytes(buf[end:])
-    if b"\ntransfer-encoding:" in head and b"chunked" in head.split(b"\ntransfer-encoding:", 1)[1].split(b"\n", 1)[0]:
-        return 0 if _chunked_complete(body) else 1
-    if b"\ncontent-length:" in head:
-        value = head.split(b"\ncontent-length:", 1)[1].split(b"\n", 1)[0].strip()
-        if not value.isdigit():
-            return -1
-        return max(0, int(value) - len(body))
-    return 0
-
-
-def _head_end(buf: bytearray) -> int:
-    i = buf.find(b"\r\n\r\n")
-    if i >= 0:
-        return i + 4
-    i = buf.find(b"\n\n")
-    return i + 2 if i >= 0 else -1
-
-
-def _chunked_complete(body: bytes) -> bool:
-    """True once a chunked body, its last chunk and trailer section are in."""
-    pos = 0
-    while True:
-        eol = body.find(b"\n", pos)
-        if eol < 0:
-            return False
-        size_text = body[pos:eol].split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            return True  # malformed: stop waiting, the transcript shows it
-        pos = eol + 1
-        if size == 0:
-            # trailer section: lines until an empty one
-            while True:
-                eol = body.find(b"\n", pos)
-                if eol < 0:
-                    return False
-                if body[pos:eol].strip(b"\r") == b"":
-                    return True
-                pos = eol + 1
-        pos += size
-        if len(body) < pos + 2:
-            return False
-        pos = body.find(b"\n", pos) + 1
-        if pos == 0:
-            return False

@@ -122,3 +122,26 @@ def test_transcript_and_peer_recorded():
     srv.stop()
     assert srv.connections[0].peer == local[:2]
     assert [e.kind for e in srv.transcript] == ["c>s", "s>c"]
+
+
+@pytest.mark.parametrize("data, what, status", [
+    (b"GET / HTTP/1.1\r\nHost: x\r\n", "request", 1),
+    (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "request", 0),
+    (b"GET / HTTP/1.1\n\n", "request", 0),
+    (b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nab", "request", 1),
+    (b"POST / HTTP/1.1\r\ncontent-length:  3 \r\n\r\nabc", "request", 0),
+    (b"POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n", "request", -1),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n3\r\nabc\r\n", "request", 1),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\n\r\n", "request", 0),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: 1\r\n", "request", 1),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "request", -1),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n", "request", -1),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "request", -1),
+    (b"POST / HTTP/1.1\r\n\r\nbody", "head", 0),
+    (b"abcd", 4, 0),
+    (b"abc", 4, 1),
+])
+def test_request_framing(data, what, status):
+    from servers.framing import request_status
+
+    assert request_status(data, what) == status
