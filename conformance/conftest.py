@@ -3,6 +3,7 @@
 from conformance.plugin import (  # noqa: F401 - pytest finds hooks by name
     conformance,
     pytest_addoption,
+    pytest_collection_modifyitems,
     pytest_configure,
     pytest_generate_tests,
     pytest_report_header,

@@ -70,6 +70,28 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: List[pytest.Item]) -> None:
+    """Every collected case must name requirements that exist in the index:
+    an untraceable case is a usage error, before anything runs."""
+    from . import codecase
+    from .requirements import load_all as load_requirements
+
+    try:
+        known = load_requirements(strict=False)
+    except cases_mod.FixtureError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    collected = {getattr(item, "callspec", None) and item.callspec.id for item in items}
+    unknown = sorted(
+        f"{case.id} ({case.source}): {r}"
+        for case in list(all_cases()) + list(codecase.REGISTRY.values())
+        for r in case.reqs
+        if r not in known and any(cid and cid.split("@")[0] == case.id for cid in collected)
+    )
+    if unknown:
+        raise pytest.UsageError("cases name requirements missing from conformance/requirements/: " + "; ".join(unknown[:20]))
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     state: State = config._conformance  # type: ignore[attr-defined]
     exp = state.expectations.path if state.expectations else "none"

@@ -12,7 +12,7 @@ from .driver import Observation, ResponseObs
 from .targets import Target, Unsupported
 
 BYTES_FIELDS = ("body", "partial", "sent")
-EXC_ATTRS = ("args", "partial", "expected", "line", "line_type", "errno", "reason", "verify_code")
+EXC_ATTRS = ("args", "partial", "expected", "line", "line_type", "version", "errno", "reason", "verify_code")
 
 
 def normalize(value: Any, depth: int = 0) -> Any:
