@@ -24,7 +24,7 @@ LEVELS = ("api", "compat", "rfc-must", "rfc-should", "security")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 CASE_KEYS = {
     "id", "title", "level", "area", "reqs", "server", "client", "expect",
-    "connection", "python", "delivery", "family", "timeout", "notes", "pipeline",
+    "connection", "python", "delivery", "family", "timeout", "notes",
 }
 OUTCOME_KEYS = {
     "status", "reason", "version", "headers", "body", "responses", "raises",
@@ -56,8 +56,7 @@ class Case:
     python: str = ""  # version condition, e.g. ">=3.12"
     delivery: Tuple[str, ...] = ("whole",)
     family: str = "ipv4"
-    timeout: float = 3.0
-    pipeline: bool = False
+    timeout: float = 1.0
     notes: str = ""
     raw_server: Tuple[Any, ...] = ()
 
@@ -166,8 +165,7 @@ def _case(raw: Dict[str, Any], rel: str, suite: str, stem: str) -> Case:
         python=python,
         delivery=tuple(delivery),
         family=family,
-        timeout=float(raw.get("timeout", 3.0)),
-        pipeline=bool(raw.get("pipeline", False)),
+        timeout=float(raw.get("timeout", 1.0)),
         notes=raw.get("notes", ""),
         raw_server=tuple(raw["server"]),
     )

@@ -25,7 +25,7 @@ from .workers import POOL, Job
 # How long one step may wait for the client, and how long the final drain
 # waits for the client's FIN after the case ends. A correct client on
 # loopback answers in microseconds; these only bound broken ones.
-STEP_WAIT = 3.0
+STEP_WAIT = 2.0
 FINAL_DRAIN = 1.0
 # A client that opens more connections than this is not going to finish.
 MAX_CONNECTIONS = 32

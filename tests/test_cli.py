@@ -66,3 +66,23 @@ def test_run_writes_every_report(tmp_path):
     merged = subprocess.run([sys.executable, "-m", "conformance", "report", str(tmp_path / "results" / "reference.json"),
                              "--out", str(tmp_path / "m")], cwd=ROOT, capture_output=True, text=True)
     assert merged.returncode == 0 and (tmp_path / "m" / "junit.xml").exists()
+
+
+def test_expectations_update_keeps_reasons_and_adds_new_failures(tmp_path):
+    import http.client, inspect  # noqa: E401
+
+    mutant = tmp_path / "m.py"
+    mutant.write_text(inspect.getsource(http.client).replace("self.reason = reason.strip()", "self.reason = reason.strip() + 'x'"))
+    exp = tmp_path / "e.toml"
+    exp.write_text('implementation = "m"\n\n[[fail]]\nid = "status-line-http11-200"\nreason = "kept reason"\n\n'
+                   '[[fail]]\nid = "status-line-empty-reply"\nreason = "stale: passes now"\n')
+    cmd = [sys.executable, "-m", "conformance", "expectations", "update", "--impl", str(mutant), "--file", str(exp),
+           "--", "-k", "status-line-http11-200 or status-line-empty-reply or status-line-http10 and not http100", "--delivery", "whole"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    text = exp.read_text()
+    assert "kept reason" in text and "stale" not in text, proc.stdout + proc.stderr
+    assert 'id = "status-line-http10"' in text and "TODO" in text
+    assert proc.returncode == 1  # new entries need a reason written by a person
+    from conformance.expectations import load
+
+    assert load(str(exp)).lookup("status-line-http11-200").reason == "kept reason"
