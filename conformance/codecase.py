@@ -107,6 +107,8 @@ def run_code_case(target: Target, case: Case, fn: Callable[..., None]) -> Result
     err = job.error
     if finished and isinstance(job.result, dict):
         result.metrics = job.result  # a code case may return measurements
+    elif isinstance(getattr(err, "metrics", None), dict):
+        result.metrics = err.metrics  # ...and keeps them when it fails
     if not finished:
         result.verdict, result.details = "timeout", [f"did not finish within {case.timeout + DEADLINE_SLACK:.0f}s"]
     elif isinstance(err, Unsupported):

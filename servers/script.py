@@ -61,11 +61,25 @@ class Action:
     name: str
 
 
-Step = Union[Recv, Send, Trickle, Action]
+@dataclass(frozen=True)
+class Endless:
+    """Send `data` over and over until the client closes the connection, or
+    `cap` bytes or `seconds` have gone by, then close: a hostile server (an
+    endless header section, endless interim responses, a status line of
+    gigabytes). Bounded on purpose; only the first bytes are transcribed."""
+
+    data: bytes
+    cap: int
+    seconds: float
+
+
+Step = Union[Recv, Send, Trickle, Action, Endless]
 
 ACTIONS = ("close", "half-close", "reset", "eof", "hold", "accept", "starttls")
 RECV_FORMS = ("request", "head")
 MAX_EXPR_BYTES = 64 * 1024 * 1024  # a script larger than this is a typo
+ENDLESS_MAX_CAP = 4 << 30  # an endless step sends at most this much
+ENDLESS_MAX_SECONDS = 30.0
 
 
 def byte_expr(expr: ByteExpr, where: str = "send") -> bytes:
@@ -130,6 +144,15 @@ def parse_step(raw: Any) -> Step:
         if not isinstance(size, int) or size < 1 or not isinstance(every, (int, float)) or not 0 <= every <= 1:
             raise ScriptError("trickle: size is a positive int, every is 0..1 seconds")
         return Trickle(byte_expr(raw["trickle"], "trickle"), size, float(every))
+    if "endless" in keys and keys <= {"endless", "cap", "seconds"}:
+        data = byte_expr(raw["endless"], "endless")
+        cap = raw.get("cap", 256 << 20)
+        seconds = raw.get("seconds", 10.0)
+        if not data or not isinstance(cap, int) or not 0 < cap <= ENDLESS_MAX_CAP:
+            raise ScriptError(f"endless: a non-empty pattern and 0 < cap <= {ENDLESS_MAX_CAP}")
+        if not isinstance(seconds, (int, float)) or not 0 < seconds <= ENDLESS_MAX_SECONDS:
+            raise ScriptError(f"endless: 0 < seconds <= {ENDLESS_MAX_SECONDS}")
+        return Endless(data, cap, float(seconds))
     raise ScriptError(f"unknown step {raw!r}")
 
 
@@ -147,6 +170,8 @@ def describe(steps: Sequence[Step]) -> List[str]:
             out.append(f"send {s.data[:200]!r}{'...' if len(s.data) > 200 else ''} ({len(s.data)} bytes)")
         elif isinstance(s, Trickle):
             out.append(f"trickle {len(s.data)} bytes, {s.size} every {s.every}s")
+        elif isinstance(s, Endless):
+            out.append(f"endless {s.data[:60]!r} until the client closes (cap {s.cap} bytes, {s.seconds}s)")
         elif isinstance(s, Recv):
             out.append(f"recv {s.what}")
         else:
