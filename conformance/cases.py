@@ -32,7 +32,7 @@ OUTCOME_KEYS = {
 }
 RESPONSE_KEYS = {"status", "reason", "version", "headers", "body"}
 STEP_FORMS = ("do", "get", "eval", "body")
-STEP_KEYS = {"do", "get", "eval", "body", "args", "kwargs", "as", "n"}
+STEP_KEYS = {"do", "get", "eval", "body", "args", "kwargs", "as", "n", "catch"}
 BODY_MODES = ("read", "read-n", "read1", "readinto", "readline", "readlines", "iter", "peek-read")
 
 

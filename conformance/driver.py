@@ -107,12 +107,28 @@ class Driver:
                 except Unsupported:
                     raise
                 except Exception as exc:  # noqa: BLE001
+                    if self.caught(step, exc):
+                        continue
                     self._record_exc(exc, i, step.get("as", ""))
                     break
                 self.obs.steps_done = i + 1
         finally:
             self.cleanup()
         return self.obs
+
+    def caught(self, step: Dict[str, Any], exc: Exception) -> bool:
+        """A step with `catch = "Name"` (or "Name*" for subclasses) expects
+        that exception: its `as` value becomes the class name and the program
+        goes on. Any other exception stops the program as usual."""
+        name = step.get("catch")
+        if not name:
+            return False
+        cls = self.target.exception(name.rstrip("*"))
+        if not (isinstance(exc, cls) if name.endswith("*") else type(exc) is cls):
+            return False
+        if "as" in step:
+            self.obs.values[step["as"]] = type(exc).__name__
+        return True
 
     def _record_exc(self, exc: BaseException, index: int, name: str) -> None:
         self.obs.exception = exc

@@ -149,7 +149,11 @@ class ScriptedServer:
             if conn is None:
                 conn = self._accept()
             if conn.sock is None:
-                continue  # the connection died earlier; skip to the next accept
+                if not isinstance(step, Recv):
+                    continue  # nothing to send on a closed connection
+                conn = self._accept()  # a recv follows the client to its next connection
+                if conn.sock is None:
+                    continue
             try:
                 if isinstance(step, Recv):
                     conn = self._recv(conn, step)

@@ -108,3 +108,19 @@ def test_missing_method_is_unsupported(tmp_path):
 def test_stdlib_passes_a_simple_case():
     result = runner.run_case(STDLIB, case(list(__import__("conformance.cases").cases.DEFAULT_CLIENT)))
     assert result.verdict == "pass", result.details
+
+
+def test_catch_step_records_the_class_and_goes_on():
+    steps = [
+        {"do": "conn.request", "args": ["GET", "/"]},
+        {"do": "conn.getresponse", "catch": "RemoteDisconnected", "as": "first"},
+        {"do": "conn.request", "args": ["GET", "/"]},
+        {"do": "conn.getresponse"},
+        {"body": "read"},
+    ]
+    c = Case(id="t", title="t", level="api", area="a", reqs=("r",),
+             server=parse_script(["request", "close", "request", {"send": "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}]),
+             client=tuple(steps), outcomes=({"values": {"first": "RemoteDisconnected"}, "body": "ok", "connections": 2},),
+             source="x", suite="response", timeout=1.0)
+    result = runner.run_case(STDLIB, c)
+    assert result.verdict == "pass", result.details
