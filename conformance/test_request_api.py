@@ -204,3 +204,25 @@ _host_control_case("ctor-host-space-refused", "example.com x")
 _host_control_case("ctor-host-nul-refused", "example.com\x00")
 _host_control_case("ctor-host-del-refused", "example.com\x7f")
 _host_control_case("ctor-host-tab-refused", "example.com\t")
+
+
+@code_case("host-idna-encoded", area="host", level="compat",
+           title="A non-ASCII host name is sent in Host in its IDNA (punycode) form",
+           reqs=["compat-host-idna"])
+def test_host_idna(impl, serve):
+    srv = serve(["request", {"send": OK0}])
+
+    class Redirected(impl.HTTPConnection):
+        # connect() is the documented hook subclasses override; the host name
+        # stays non-ASCII while the socket goes to the scripted server.
+        def connect(self):
+            self.sock = socket.create_connection((srv.host, srv.port), timeout=3)
+
+    conn = Redirected("b\u00fccher.example", srv.port, timeout=3)
+    try:
+        conn.request("GET", "/")
+        conn.getresponse().read()
+    finally:
+        conn.close()
+    want = b"GET / HTTP/1.1\r\nHost: xn--bcher-kva.example:%d\r\nAccept-Encoding: identity\r\n\r\n" % srv.port
+    assert srv.received(0) == want, f"server received {srv.received(0)!r}, want {want!r}"
