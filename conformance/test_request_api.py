@@ -226,3 +226,23 @@ def test_host_idna(impl, serve):
         conn.close()
     want = b"GET / HTTP/1.1\r\nHost: xn--bcher-kva.example:%d\r\nAccept-Encoding: identity\r\n\r\n" % srv.port
     assert srv.received(0) == want, f"server received {srv.received(0)!r}, want {want!r}"
+
+
+@code_case("host-ctor-ipv6-zone-id-stripped", area="host", level="rfc-must",
+           title="For an IPv6 host with a zone id (fe80::1%eth0), Host is the bracketed address without the zone id",
+           reqs=["doc-request-host-auto", "rfc3986-ip-literal-host"])
+def test_host_zone_id(impl, serve):
+    srv = serve(["request", {"send": OK0}])
+
+    class Redirected(impl.HTTPConnection):
+        def connect(self):  # the documented hook: send the bytes to the scripted server
+            self.sock = socket.create_connection((srv.host, srv.port), timeout=3)
+
+    conn = Redirected("fe80::1%eth0", 8080, timeout=3)
+    try:
+        conn.request("GET", "/")
+        conn.getresponse().read()
+    finally:
+        conn.close()
+    want = b"GET / HTTP/1.1\r\nHost: [fe80::1]:8080\r\nAccept-Encoding: identity\r\n\r\n"
+    assert srv.received(0) == want, f"server received {srv.received(0)!r}, want {want!r}"
