@@ -74,8 +74,8 @@ def code_case(
             from .cases import version_matches
             from .plugin import conclude
 
-            if not version_matches(python):
-                pytest.skip(f"applies to Python {python}")
+            if not version_matches(python, conformance.target.api_version):
+                pytest.skip(f"applies to http.client of Python {python}")
             conclude(conformance, request.node, run_code_case(conformance.target, case, fn))
 
         del wrapper.__wrapped__  # pytest must see the wrapper's signature

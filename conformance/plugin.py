@@ -105,6 +105,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     suite = getattr(metafunc.module, "SUITE", None)
     only_whole = metafunc.config.getoption("delivery") == "whole"
+    api = metafunc.config._conformance.target.api_version  # type: ignore[attr-defined]
     params = []
     for case in all_cases():
         if case.suite != suite:
@@ -112,8 +113,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         modes = ("whole",) if only_whole else case.delivery
         for mode in modes:
             marks = []
-            if not cases_mod.version_matches(case.python):
-                marks.append(pytest.mark.skip(reason=f"applies to Python {case.python}"))
+            if not cases_mod.version_matches(case.python, api):
+                marks.append(pytest.mark.skip(reason=f"applies to http.client of Python {case.python}"))
             params.append(pytest.param((case, mode), id=variant_id(case, mode), marks=marks))
     metafunc.parametrize("conformance_case", params)
 

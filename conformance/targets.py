@@ -15,7 +15,7 @@ import platform
 import sys
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 ALIASES = {"stdlib": "http.client", "reference": "reference.client"}
 
@@ -33,6 +33,17 @@ class Target:
     spec: str  # what the user typed
     module: ModuleType
     label: str  # e.g. 'stdlib (cpython-3.11.7)'
+
+    @property
+    def api_version(self) -> Tuple[int, ...]:
+        """The http.client version whose documented behaviour the target
+        follows: cases marked `python = ">=3.12"` are judged against it. The
+        stdlib (and a copy of it) follows this interpreter; an implementation
+        may declare another with `__conformance_api_version__ = (3, 13)`."""
+        declared = getattr(self.module, "__conformance_api_version__", None)
+        if isinstance(declared, tuple) and all(isinstance(x, int) for x in declared):
+            return declared
+        return tuple(sys.version_info[:3])
 
     def name(self, dotted: str) -> Any:
         """Look up a (possibly dotted) name on the target; Unsupported if absent."""

@@ -135,6 +135,7 @@ class ScriptedServer:
         except Exception as exc:  # noqa: BLE001 - a server bug is a harness error
             self.errors.append(f"server crashed: {exc!r}")
         finally:
+            self._accept_backlog()
             self._final_drain()
             self._close_all()
 
@@ -416,6 +417,21 @@ class ScriptedServer:
                         self._close(c, "client")
                 except _Gone as gone:
                     self._close(c, str(gone))
+
+    def _accept_backlog(self) -> None:
+        """Count connections the client opened that the script never reached
+        (a client that connects and gives up before the server accepts)."""
+        self._listener.setblocking(False)
+        while len(self.connections) < MAX_CONNECTIONS:
+            try:
+                sock, peer = self._listener.accept()
+            except (BlockingIOError, OSError):
+                return
+            conn = Connection(len(self.connections), peer[:2], sock=sock)
+            sock.setblocking(True)
+            with self._lock:
+                self.connections.append(conn)
+            self._note(conn, "accepted after the script ended")
 
     def _final_drain(self) -> None:
         """Collect what clients sent before closing: wait briefly for EOF."""
