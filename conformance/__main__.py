@@ -24,7 +24,8 @@ from .expectations import EXPECTATIONS_DIR, default_file_for_stdlib
 from .expectations import load as load_expectations
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = ROOT / "reports"
+# `run` and `report` write here; reports/ itself holds the committed matrix.
+DEFAULT_OUT = ROOT / "reports" / "run"
 # Modules that add a subcommand with add_parser(subparsers): matrix, diff, bench.
 EXTENSIONS = ("matrix", "diff", "bench")
 
@@ -169,7 +170,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = sub.add_parser("run", help="run the suite and write reports")
     p.add_argument("--impl", action="append", help="target (repeatable); default: stdlib and reference")
     p.add_argument("--expectations", help="expectation file (single --impl); default: reports/expectations/<impl>.toml")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="report folder (default: reports/)")
+    p.add_argument("--out", default=str(DEFAULT_OUT), help="report folder (default: reports/run/)")
     p.add_argument("-n", "--jobs", type=int, default=1, help="pytest-xdist workers per run")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
     p.set_defaults(fn=cmd_run)

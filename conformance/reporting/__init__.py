@@ -20,7 +20,7 @@ def write_all(runs: List[Run], out: Path) -> List[Path]:
     written = []
     merged = {"format": "http-client-conformance/merged-1", "runs": [r.doc for r in runs]}
     for name, text in (
-        ("results.json", json.dumps(merged, indent=1, sort_keys=True)),
+        ("results.json", json.dumps(merged, sort_keys=True, separators=(",", ":"))),
         ("junit.xml", textual.junit(runs)),
         ("SUMMARY.md", textual.markdown(runs)),
         ("index.html", html_report.render(runs, load_requirements())),

@@ -39,6 +39,8 @@ class Run:
 
 
 def column_name(doc: Dict[str, Any]) -> str:
+    if doc.get("column"):  # set by the matrix, e.g. 'cpython-3.11 stdlib'
+        return str(doc["column"])
     impl = doc.get("impl", "?")
     py = doc.get("python", "")
     return f"{impl} ({py})" if py and py not in impl else impl

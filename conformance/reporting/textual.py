@@ -38,6 +38,19 @@ def markdown(runs: List[Run]) -> str:
                 p, t = counts.get((g, run.name), (0, 0))
                 cells.append(f"{p}/{t}" if t else "-")
             out.append(f"| {g} | " + " | ".join(cells) + " |")
+    security: dict = {}
+    for run in runs:
+        for r in run.results.values():
+            if r["level"] == "security" and r["verdict"] != "pass" and r.get("variant", "whole") == "whole":
+                security.setdefault(r["id"], []).append(run.name)
+    if security:
+        out += ["", "## Security-level failures", "",
+                "Cases at level `security` that an implementation fails (whole delivery), expected or not:", ""]
+        others = [run.name for run in runs if "reference" not in run.name]
+        for rid in sorted(security):
+            names = security[rid]
+            who = "every implementation but the reference" if len(others) > 2 and names == others else ", ".join(names)
+            out.append(f"- `{rid}`: {who}")
     bad = [(run, r) for run in runs for r in run.unexpected()]
     if bad:
         out += ["", "## Unexpected results", ""]
