@@ -54,17 +54,27 @@ def check_close(version: int, headers: email.message.Message) -> bool:
     return True
 
 
+_MAX_CONTENT_LENGTH_DIGITS = len(str(limits.MAX_CONTENT_LENGTH))
+
+
 def parse_content_length(value: str) -> int:
     """The length a Content-Length field (all lines joined) declares.
 
     RFC 9112 s6.3 item 5: differing values or anything but 1*DIGIT is an
-    unrecoverable error; a list of identical values counts as one.
+    unrecoverable error; a list of identical values counts as one.  A value
+    above limits.MAX_CONTENT_LENGTH is an error too.
     """
     lengths = set()
     for item in _list_items(value):
         if not (item.isdigit() and item.isascii()):
             raise InvalidContentLength(value)
-        lengths.add(int(item))
+        # RFC 9110 s8.6: anticipate large numerals.  The digit count is
+        # checked before int() (which has a digit limit since 3.11).
+        digits = item.lstrip("0") or "0"
+        if len(digits) > _MAX_CONTENT_LENGTH_DIGITS or \
+                int(digits) > limits.MAX_CONTENT_LENGTH:
+            raise InvalidContentLength(value)
+        lengths.add(int(digits))
     if len(lengths) != 1:
         raise InvalidContentLength(value)
     return lengths.pop()
@@ -114,6 +124,11 @@ _EXT = (rb"[ \t]*;[ \t]*" + _TOKEN +
 # is accepted as a line terminator (RFC 9112 s2.2).
 _chunk_size_line = re.compile(
     rb"([0-9A-Fa-f]+)(?:" + _EXT + rb")*\r?\n").fullmatch
+
+# The usual chunk-size line, a size below MAX_CHUNK_SIZE with no extension:
+# readers may take it, and the CRLF after the data, without the decoder,
+# and must hand anything else (or any doubt) to ChunkedDecoder.
+plain_size_line = re.compile(rb"([0-9A-Fa-f]{1,15})\r\n").fullmatch
 
 SIZE, DATA, DATA_END, TRAILER, DONE = "size", "data", "data-end", \
     "trailer", "done"

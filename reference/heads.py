@@ -42,15 +42,22 @@ def parse_status_line(line: str) -> Tuple[str, int, str]:
 
     Words are split on whitespace (RFC 9112 s4 allows it).  The status code
     must be exactly 3 digits (RFC 9112 s4: status-code = 3DIGIT); the stdlib's
-    int() also takes "+200" or "2_00".  Returns (version, status, reason)
-    with the reason not yet stripped; raises BadStatusLine(line).
+    int() also takes "+200" or "2_00".  Returns (version, status, reason),
+    the reason without the line's end but not yet stripped; raises
+    BadStatusLine(line).
     """
+    # RFC 9112 s2.2: a bare CR MUST be treated as invalid or replaced by SP
+    # before the element is processed; here it becomes SP (the stdlib keeps
+    # it in the reason phrase).
+    text = line[:-1] if line.endswith("\n") else line
+    text = text[:-1] if text.endswith("\r") else text
+    text = text.replace("\r", " ")
     try:
-        version, status, reason = line.split(None, 2)
+        version, status, reason = text.split(None, 2)
     except ValueError:
         try:
-            version, status = line.split(None, 1)
-            status = status.rstrip()  # the line's own CRLF
+            version, status = text.split(None, 1)
+            status = status.rstrip()  # "HTTP/1.1 200 " has an empty reason
             reason = ""
         except ValueError:
             version, status, reason = "", "", ""
@@ -149,21 +156,42 @@ def build_message(lines: Iterable[bytes], _class: Type[_M]) -> _M:
 
 # --------------------------------------------------------------- request head
 
-# Same checks as the stdlib (CVE-2019-9740, CVE-2019-18348, header
-# injection); names and values are more lenient than RFC 9110 on purpose.
-is_legal_header_name = re.compile(rb"[^:\s][^:\r\n]*").fullmatch
-is_illegal_header_value = re.compile(rb"\n(?![ \t])|\r(?![ \t\n])").search
+# Request field lines.  A field name must be a token (RFC 9110 s5.1); the
+# stdlib refuses only CR, LF, colons and leading whitespace.  A value must
+# not hold CR, LF or NUL (RFC 9110 s5.5: "invalid and dangerous"; RFC 9112
+# s5.2: a sender MUST NOT generate obs-fold); the stdlib lets "CRLF SP"
+# and NUL through.  Several putheader() values are still joined by CRLF
+# HTAB, as documented.
+is_legal_header_name = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
+is_illegal_header_value = re.compile(rb"[\r\n\x00]").search
+
+# Same checks as the stdlib for the request target, the Host and the method
+# (CVE-2019-9740, CVE-2019-18348).
 DISALLOWED_URL_PCHAR_RE = re.compile("[\x00-\x20\x7f]")
 DISALLOWED_METHOD_PCHAR_RE = re.compile("[\x00-\x1f]")
 contains_disallowed_url_pchar = DISALLOWED_URL_PCHAR_RE.search
 contains_disallowed_method_pchar = DISALLOWED_METHOD_PCHAR_RE.search
 
 
+# ASCII characters outside tchar besides the controls above (RFC 9110
+# s5.6.2); non-ASCII ones are left to the ASCII encoding of the request
+# line, which raises UnicodeEncodeError as in the stdlib.
+_non_token_ascii = re.compile(r'[ "(),/:;<=>?@\[\\\]{}\x7f]').search
+
+
 def validate_method(method: str) -> None:
+    """The method must be a token (RFC 9110 s9.1; a sender MUST NOT
+    generate elements that do not match the grammar, s2.2).  Control
+    characters give the stdlib's message; the stdlib checks only those."""
     match = contains_disallowed_method_pchar(method)
     if match:
         raise ValueError(
             f"method can't contain control characters. {method!r} "
+            f"(found at least {match.group()!r})")
+    match = _non_token_ascii(method)
+    if match:
+        raise ValueError(
+            f"method must be a token (RFC 9110 s9.1). {method!r} "
             f"(found at least {match.group()!r})")
 
 
@@ -191,10 +219,10 @@ def encode_text(data: str, name: str = "data") -> bytes:
 
 
 def header_line(header: Any, values: Iterable[Any]) -> bytes:
-    """One request field line (no CRLF), validated as the stdlib does.
+    """One request field line (no CRLF), validated as above.
 
-    Several values are joined with CRLF HTAB (an obs-fold), as the stdlib
-    does; str values are encoded as latin-1, ints in decimal.
+    Several values are joined with CRLF HTAB, as the stdlib documents;
+    str values are encoded as latin-1, ints in decimal.
     """
     name = header.encode("ascii") if hasattr(header, "encode") else header
     if not is_legal_header_name(name):
@@ -211,6 +239,19 @@ def header_line(header: Any, values: Iterable[Any]) -> bytes:
             raise ValueError("Invalid header value %r" % (value,))
         encoded.append(value)
     return bytes(name + b": " + b"\r\n\t".join(encoded))
+
+
+_option_separators = re.compile(rb"[,\s]+")
+
+
+def is_connection_close(line: bytes) -> bool:
+    """Whether a request field line (from header_line) is a Connection
+    field with the "close" option (RFC 9110 s7.6.1; names and options are
+    case-insensitive; several values are joined by CRLF HTAB)."""
+    name, _, value = line.partition(b":")
+    if name.lower() != b"connection":
+        return False
+    return b"close" in _option_separators.split(value.lower())
 
 
 def strip_ipv6_zone(enc_name: bytes) -> bytes:

@@ -10,11 +10,22 @@ from reference.errors import (BadStatusLine, HTTPException, InvalidHeader,
 
 def test_status_line_split() -> None:
     assert heads.parse_status_line("HTTP/1.1 200 OK\r\n") == \
-        ("HTTP/1.1", 200, "OK\r\n")
+        ("HTTP/1.1", 200, "OK")
     assert heads.parse_status_line("HTTP/1.1 404\r\n") == \
         ("HTTP/1.1", 404, "")
     assert heads.parse_status_line("HTTP/1.0  301   Moved  Away\r\n") == \
-        ("HTTP/1.0", 301, "Moved  Away\r\n")
+        ("HTTP/1.0", 301, "Moved  Away")
+    assert heads.parse_status_line("HTTP/1.1 200 \r\n") == \
+        ("HTTP/1.1", 200, "")
+
+
+def test_status_line_bare_cr_becomes_sp() -> None:
+    # RFC 9112 s2.2: a bare CR is invalid or replaced by SP.
+    assert heads.parse_status_line("HTTP/1.1 200 OK\rX: 1\r\n") == \
+        ("HTTP/1.1", 200, "OK X: 1")
+    assert heads.parse_status_line("HTTP/1.1\r200\rOK\n") == \
+        ("HTTP/1.1", 200, "OK")
+    assert heads.parse_status_line("HTTP/1.1 204\r") == ("HTTP/1.1", 204, "")
 
 
 @pytest.mark.parametrize("line", [

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client as std
 import io
+import tracemalloc
 from typing import Any, Callable, List
 
 import pytest
@@ -229,13 +230,54 @@ def test_fixed_truncated_after_partial_reads() -> None:
     assert (info.value.partial, info.value.expected) == (b"lo", 5)
 
 
-def test_huge_content_length_read_is_bounded() -> None:
-    r = response_from(CL % (10 ** 30) + b"abc")
-    assert r.read(2) == b"ab"
+def test_huge_content_length_is_invalid() -> None:
+    with pytest.raises(client.InvalidContentLength):
+        response_from(CL % (10 ** 30) + b"abc")
+
+
+def _peak(fn: Callable[[], Any]) -> int:
+    """tracemalloc peak (above the start) of fn(), which may raise."""
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        try:
+            fn()
+        except client.IncompleteRead:
+            pass
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def test_read_allocates_about_n_whatever_the_declared_length() -> None:
+    # read(n) on a Content-Length of 10**12 allocates about n bytes, and
+    # read() or a huge read(n) FIRST_GROWING_PIECE ahead of the data.
+    MiB = 1 << 20
+    data = b"x" * (3 * MiB)
+    r = response_from(CL % (10 ** 12) + data)
+    assert _peak(lambda: r.read(65536)) < 65536 + MiB // 4
+    assert _peak(lambda: r.read(MiB)) < MiB + MiB // 4
+    assert _peak(lambda: r.read(10 ** 11)) < limits.FIRST_GROWING_PIECE + 4 * MiB
+    assert r.isclosed()
+    r = response_from(CL % (10 ** 12) + data)
     with pytest.raises(client.IncompleteRead) as info:
         r.read()
-    assert info.value.partial == b"c"
-    assert info.value.expected == 10 ** 30 - 3
+    assert info.value.partial == data
+    assert info.value.expected == 10 ** 12 - len(data)
+    r = response_from(CL % (10 ** 12) + data)
+    assert _peak(r.read) < limits.FIRST_GROWING_PIECE + 4 * MiB
+
+
+def test_read_growing_storage() -> None:
+    # A body bigger than MAX_READ_AHEAD grows its storage as data arrives.
+    n = limits.MAX_READ_AHEAD + 12345
+    data = bytes(range(256)) * (n // 256) + b"z" * (n % 256)
+    r = response_from(CL % n + data)
+    assert r.read() == data and r.isclosed()
+    r = response_from(CL % (n + 7) + data)
+    with pytest.raises(client.IncompleteRead) as info:
+        r.read()
+    assert info.value.partial == data and info.value.expected == 7
 
 
 BODY = (b"4\r\nabc\n\r\n6;ext=\"q;x\"\r\ndefghi\r\n1\r\n\n\r\n"
