@@ -127,6 +127,30 @@ MUTANTS = [
     Mutant("keep-conn-on-close", "            if response.will_close:\n                # this effectively passes the connection to the response\n                self.close()",
            "            if response.will_close:\n                # this effectively passes the connection to the response\n                pass",
            "connection kept after Connection: close"),
+    # -- second round: validation, framing headers, state, debug, trailers, TLS --------------
+    Mutant("host-control-chars", "match = _contains_disallowed_url_pchar_re.search(host)", "match = None",
+           "control characters in the host not refused"),
+    Mutant("te-header-value", "self.putheader('Transfer-Encoding', 'chunked')",
+           "self.putheader('Transfer-Encoding', 'Chunked')", "Transfer-Encoding value changed"),
+    Mutant("caller-content-length-case", "if 'content-length' not in header_names:",
+           "if 'Content-Length' not in header_names:", "caller Content-Length duplicated"),
+    Mutant("caller-te-case", "            if 'transfer-encoding' not in header_names:",
+           "            if 'Transfer-Encoding' not in header_names:", "caller Transfer-Encoding duplicated"),
+    Mutant("debug-to-stderr", 'print("send:", repr(data))', 'print("send:", repr(data), file=sys.stderr)',
+           "debug output on stderr"),
+    Mutant("trailer-bare-lf-end", "                # sending the trailer\n                break\n            if line in (b'\\r\\n', b'\\n', b''):",
+           "                # sending the trailer\n                break\n            if line in (b'\\r\\n', b''):",
+           "a bare-LF empty line does not end the trailer section"),
+    Mutant("tunnel-headers-dropped", 'headers.append(f"{header}: {value}\\r\\n".encode("latin-1"))', "pass",
+           "set_tunnel headers not sent"),
+    Mutant("close-keeps-state", '        """Close the connection to the HTTP server."""\n        self.__state = _CS_IDLE',
+           '        """Close the connection to the HTTP server."""', "close() does not reset the request state"),
+    # (Not "forget a completed response in putrequest": getresponse() forgets
+    # it too, so that mutant is equivalent to the original.)
+    Mutant("read1-eof-not-closed", "        if not result and n:", "        if False:", "read1 at EOF leaves the response open"),
+    Mutant("readinto-eof-not-closed", "        if not n and b:", "        if False:", "readinto at EOF leaves the response open"),
+    Mutant("sni-missing", "                server_hostname = self.host", "                server_hostname = None",
+           "no SNI and no host name check"),
 ]
 
 
