@@ -23,6 +23,20 @@ def _req(host, path="/"):
     return f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: identity\r\n\r\n".encode()
 
 
+def _one_get(serve, connect, alpn=("http/1.1",)):
+    """Serve one TLS response from the `valid` certificate, GET / over the
+    connection `connect(port)` makes, close it; return (the stopped server,
+    whose records hold the bytes, SNI and ALPN it saw; (status, body))."""
+    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid", alpn=alpn))
+    conn = connect(srv.port)
+    try:
+        got = _get(conn)
+    finally:
+        conn.close()
+    srv.stop()
+    return srv, got
+
+
 def _expect_verify_error(impl, srv, host="localhost", context=None, code=None):
     kw = {"timeout": 3}
     if context is not None:
@@ -237,13 +251,7 @@ def test_no_hostname_check_chain(impl, serve):
            title="The TLS ClientHello carries the connection's host name as SNI",
            reqs=["doc-httpsconnection-sni"])
 def test_sni(impl, serve):
-    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid"))
-    conn = impl.HTTPSConnection("localhost", srv.port, timeout=3, context=tls.client_context())
-    try:
-        _get(conn)
-    finally:
-        conn.close()
-    srv.stop()
+    srv, _ = _one_get(serve, lambda port: impl.HTTPSConnection("localhost", port, timeout=3, context=tls.client_context()))
     assert srv.connections[0].sni == "localhost", srv.connections[0].sni
 
 
@@ -266,13 +274,8 @@ def test_default_alpn(impl, serve):
            title="A caller context without ALPN is not given any: no protocol is negotiated",
            reqs=["doc-httpsconnection-alpn"])
 def test_caller_no_alpn(impl, serve):
-    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid", alpn=("h2", "http/1.1")))
-    conn = impl.HTTPSConnection("localhost", srv.port, timeout=3, context=tls.client_context())
-    try:
-        _get(conn)
-    finally:
-        conn.close()
-    srv.stop()
+    srv, _ = _one_get(serve, lambda port: impl.HTTPSConnection("localhost", port, timeout=3, context=tls.client_context()),
+                      alpn=("h2", "http/1.1"))
     assert srv.connections[0].alpn is None, f"negotiated ALPN {srv.connections[0].alpn!r}"
 
 
@@ -280,15 +283,10 @@ def test_caller_no_alpn(impl, serve):
            title="A caller context's own ALPN list is what the client offers",
            reqs=["doc-httpsconnection-alpn"])
 def test_caller_alpn(impl, serve):
-    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid", alpn=("x-test", "http/1.1")))
     ctx = tls.client_context()
     ctx.set_alpn_protocols(["x-test"])
-    conn = impl.HTTPSConnection("localhost", srv.port, timeout=3, context=ctx)
-    try:
-        _get(conn)
-    finally:
-        conn.close()
-    srv.stop()
+    srv, _ = _one_get(serve, lambda port: impl.HTTPSConnection("localhost", port, timeout=3, context=ctx),
+                      alpn=("x-test", "http/1.1"))
     assert srv.connections[0].alpn == "x-test", f"negotiated ALPN {srv.connections[0].alpn!r}"
 
 
@@ -315,13 +313,8 @@ def _redirected(impl, srv_port):
            title="HTTPSConnection('localhost') defaults to port 443 and omits it from Host",
            reqs=["doc-httpsconnection", "rfc9110-7.2-host-port-https"])
 def test_default_port(impl, serve):
-    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid"))
-    conn = _redirected(impl, srv.port)("localhost", timeout=3, context=tls.client_context())
-    try:
-        assert _get(conn) == (200, b"hi")
-    finally:
-        conn.close()
-    srv.stop()
+    srv, got = _one_get(serve, lambda port: _redirected(impl, port)("localhost", timeout=3, context=tls.client_context()))
+    assert got == (200, b"hi"), got
     assert srv.received(0) == _req("localhost"), srv.received(0)
 
 
@@ -329,13 +322,7 @@ def test_default_port(impl, serve):
            title="HTTPSConnection('localhost', 443) omits :443 from Host",
            reqs=["doc-httpsconnection", "rfc9110-7.2-host-port-https"])
 def test_explicit_443(impl, serve):
-    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid"))
-    conn = _redirected(impl, srv.port)("localhost", 443, timeout=3, context=tls.client_context())
-    try:
-        _get(conn)
-    finally:
-        conn.close()
-    srv.stop()
+    srv, _ = _one_get(serve, lambda port: _redirected(impl, port)("localhost", 443, timeout=3, context=tls.client_context()))
     assert srv.received(0) == _req("localhost"), srv.received(0)
 
 
@@ -343,13 +330,7 @@ def test_explicit_443(impl, serve):
            title="HTTPSConnection('localhost', 80) keeps :80 in Host (80 is not the https default)",
            reqs=["doc-httpsconnection", "rfc9110-7.2-host-port-https"])
 def test_port_80(impl, serve):
-    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid"))
-    conn = _redirected(impl, srv.port)("localhost", 80, timeout=3, context=tls.client_context())
-    try:
-        _get(conn)
-    finally:
-        conn.close()
-    srv.stop()
+    srv, _ = _one_get(serve, lambda port: _redirected(impl, port)("localhost", 80, timeout=3, context=tls.client_context()))
     assert srv.received(0) == _req("localhost:80"), srv.received(0)
 
 
@@ -357,13 +338,7 @@ def test_port_80(impl, serve):
            title="HTTPSConnection('localhost:PORT') takes the port from the string; Host carries it",
            reqs=["doc-httpsconnection", "doc-httpconnection-hostport"])
 def test_port_string(impl, serve):
-    srv = serve(["request", {"send": OK}], tls=tls.server_context("valid"))
-    conn = impl.HTTPSConnection(f"localhost:{srv.port}", timeout=3, context=tls.client_context())
-    try:
-        _get(conn)
-    finally:
-        conn.close()
-    srv.stop()
+    srv, _ = _one_get(serve, lambda port: impl.HTTPSConnection(f"localhost:{port}", timeout=3, context=tls.client_context()))
     assert srv.received(0) == _req(f"localhost:{srv.port}"), srv.received(0)
 
 
