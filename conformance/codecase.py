@@ -34,6 +34,7 @@ from servers.workers import POOL, Hung, interrupt
 from .cases import LEVELS, Case
 from .runner import DEADLINE_SLACK, Result
 from .targets import Target, Unsupported
+from .verdict import is_timeout
 
 REGISTRY: Dict[str, Case] = {}  # every code case imported so far, by id
 
@@ -116,9 +117,7 @@ def run_code_case(target: Target, case: Case, fn: Callable[..., None]) -> Result
     elif isinstance(err, AssertionError):
         result.verdict, result.details = "fail", [str(err) or "assertion failed", _where(err)]
     elif err is not None and not isinstance(err, Hung):
-        import socket
-
-        result.verdict = "timeout" if isinstance(err, (socket.timeout, TimeoutError)) else "fail"
+        result.verdict = "timeout" if is_timeout(err) else "fail"
         result.details = [f"unexpected {type(err).__name__}: {err}", _where(err)]
         result.observed = {"exception": {"name": type(err).__name__, "repr": repr(err)[:500]}}
     for srv in servers:

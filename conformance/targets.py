@@ -15,7 +15,7 @@ import platform
 import sys
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Optional, Tuple
+from typing import Any, Tuple
 
 ALIASES = {"stdlib": "http.client", "reference": "reference.client"}
 
@@ -118,9 +118,3 @@ def _load_path(path: str) -> ModuleType:
         raise TargetError(f"cannot import implementation file {path}: {type(exc).__name__}: {exc}") from None
     return module
 
-
-def optional(target: Optional[Target], dotted: str) -> Any:
-    try:
-        return target.name(dotted) if target else None
-    except Unsupported:
-        return None

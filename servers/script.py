@@ -161,19 +161,3 @@ def parse_script(raw: Any) -> Tuple[Step, ...]:
         raise ScriptError("server script must be a non-empty list of steps")
     return tuple(parse_step(s) for s in raw)
 
-
-def describe(steps: Sequence[Step]) -> List[str]:
-    """A readable rendering of a script for reports."""
-    out = []
-    for s in steps:
-        if isinstance(s, Send):
-            out.append(f"send {s.data[:200]!r}{'...' if len(s.data) > 200 else ''} ({len(s.data)} bytes)")
-        elif isinstance(s, Trickle):
-            out.append(f"trickle {len(s.data)} bytes, {s.size} every {s.every}s")
-        elif isinstance(s, Endless):
-            out.append(f"endless {s.data[:60]!r} until the client closes (cap {s.cap} bytes, {s.seconds}s)")
-        elif isinstance(s, Recv):
-            out.append(f"recv {s.what}")
-        else:
-            out.append(s.name)
-    return out
