@@ -298,8 +298,11 @@ def _redirected(impl, srv_port):
     is the documented, overridable step)."""
 
     class Redirected(impl.HTTPSConnection):
+        connected_to = []  # the ports connect() was asked to reach
+
         def connect(self):
             saved = self.port
+            self.connected_to.append(saved)
             self.port = srv_port
             try:
                 super().connect()
@@ -313,8 +316,15 @@ def _redirected(impl, srv_port):
            title="HTTPSConnection('localhost') defaults to port 443 and omits it from Host",
            reqs=["doc-httpsconnection", "rfc9110-7.2-host-port-https"])
 def test_default_port(impl, serve):
-    srv, got = _one_get(serve, lambda port: _redirected(impl, port)("localhost", timeout=3, context=tls.client_context()))
+    made = []
+
+    def connect(port):
+        made.append(_redirected(impl, port))
+        return made[0]("localhost", timeout=3, context=tls.client_context())
+
+    srv, got = _one_get(serve, connect)
     assert got == (200, b"hi"), got
+    assert made[0].connected_to == [443], f"connect() was asked for port {made[0].connected_to}, not 443"
     assert srv.received(0) == _req("localhost"), srv.received(0)
 
 
