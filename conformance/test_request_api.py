@@ -9,12 +9,12 @@ from conformance.codecase import code_case
 OK0 = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 
 
-@code_case("ctor-timeout-applies-to-reads", area="ctor", level="api",
-           title="timeout=0.2: getresponse() on a silent server raises a timeout (socket.timeout / TimeoutError)",
+@code_case("ctor-timeout-applies-to-reads", area="ctor", level="api", waits=True,
+           title="timeout=0.1: getresponse() on a silent server raises a timeout (socket.timeout / TimeoutError)",
            reqs=["doc-ctor-timeout"])
 def test_timeout(impl, serve):
     srv = serve(["request", "hold"])
-    conn = impl.HTTPConnection(srv.host, srv.port, timeout=0.2)
+    conn = impl.HTTPConnection(srv.host, srv.port, timeout=0.1)
     try:
         conn.request("GET", "/")
         try:

@@ -417,12 +417,12 @@ def test_tls_close_delimited(impl, serve):
         conn.close()
 
 
-@code_case("tls-handshake-timeout", area="tls", level="api",
+@code_case("tls-handshake-timeout", area="tls", level="api", waits=True,
            title="A server that accepts but never does the TLS handshake: socket.timeout within the timeout",
            reqs=["doc-httpconnection-timeout"])
 def test_tls_handshake_timeout(impl, serve):
     srv = serve(["hold"])  # plain TCP, silent
-    conn = impl.HTTPSConnection("localhost", srv.port, timeout=0.3, context=tls.client_context())
+    conn = impl.HTTPSConnection("localhost", srv.port, timeout=0.1, context=tls.client_context())
     try:
         conn.request("GET", "/")
     except socket.timeout:
