@@ -21,6 +21,7 @@ else:  # pragma: no cover - exercised on 3.8-3.10
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LEVELS = ("api", "compat", "rfc-must", "rfc-should", "security")
+DEFAULT_TIMEOUT = 1.0  # the client's socket timeout unless a case sets one
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 CASE_KEYS = {
     "id", "title", "level", "area", "reqs", "server", "client", "expect",
@@ -59,6 +60,9 @@ class Case:
     timeout: float = 1.0
     notes: str = ""
     raw_server: Tuple[Any, ...] = ()
+    # The case spends its time waiting on purpose (a client timeout shorter
+    # than the default, met by a silent or slow server): see prefetch.py.
+    waits: bool = False
 
 
 DEFAULT_CLIENT = (
@@ -165,9 +169,10 @@ def _case(raw: Dict[str, Any], rel: str, suite: str, stem: str) -> Case:
         python=python,
         delivery=tuple(delivery),
         family=family,
-        timeout=float(raw.get("timeout", 1.0)),
+        timeout=float(raw.get("timeout", DEFAULT_TIMEOUT)),
         notes=raw.get("notes", ""),
         raw_server=tuple(raw["server"]),
+        waits=float(raw.get("timeout", DEFAULT_TIMEOUT)) < DEFAULT_TIMEOUT,
     )
 
 

@@ -55,8 +55,10 @@ class ImplProxy:
 
 def code_case(
     id: str, *, title: str, level: str, reqs: Sequence[str], area: str, timeout: float = 3.0,
-    python: str = "",
+    python: str = "", waits: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`waits=True`: the case spends its time waiting on purpose (a short
+    client timeout against a silent server) and may run ahead, see prefetch.py."""
     if level not in LEVELS:
         raise ValueError(f"{id}: level {level!r} not in {LEVELS}")
 
@@ -65,6 +67,7 @@ def code_case(
             id=id, title=title, level=level, area=area, reqs=tuple(reqs), server=(), client=(),
             outcomes=(), source=f"{fn.__module__.replace('.', '/')}.py::{fn.__name__}",
             suite=fn.__module__.rsplit(".", 1)[-1].replace("test_", ""), python=python, timeout=timeout,
+            waits=waits,
         )
         if id in REGISTRY and REGISTRY[id].source != case.source:
             raise ValueError(f"code case id {id!r} defined twice")
@@ -75,11 +78,15 @@ def code_case(
             from .cases import version_matches
             from .plugin import conclude
 
+            from .prefetch import take
+
             if not version_matches(python, conformance.target.api_version):
                 pytest.skip(f"applies to http.client of Python {python}")
-            conclude(conformance, request.node, run_code_case(conformance.target, case, fn))
+            result = take(request.node) or run_code_case(conformance.target, case, fn)
+            conclude(conformance, request.node, result)
 
         del wrapper.__wrapped__  # pytest must see the wrapper's signature
+        wrapper.conformance_run = (case, fn)  # type: ignore[attr-defined] # for prefetch.py
         return pytest.mark.parametrize("code_case_id", [id])(wrapper)
 
     return decorate

@@ -3,6 +3,7 @@
 from conformance.plugin import (  # noqa: F401 - pytest finds hooks by name
     conformance,
     pytest_addoption,
+    pytest_collection_finish,
     pytest_collection_modifyitems,
     pytest_configure,
     pytest_generate_tests,
@@ -10,3 +11,4 @@ from conformance.plugin import (  # noqa: F401 - pytest finds hooks by name
     pytest_runtest_logreport,
     pytest_sessionfinish,
 )
+from conformance.prefetch import pytest_runtestloop  # noqa: E402,F401 - runs waiting cases ahead
