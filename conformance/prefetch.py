@@ -10,8 +10,11 @@ waiting only for what is left. The verdict comes from the same code
 (runner.run_case, codecase.run_code_case) with the same deadlines; what these
 cases measure is a wait, which running beside other cases does not change.
 
-Not under pytest-xdist: a worker does not know which items it will be sent,
-and the workers already run side by side. `--no-overlap` turns it off.
+Under pytest-xdist a worker does not know which items it will be sent, so
+each worker starts all of them (about fifteen idle cases, a few ms of CPU)
+and the ones it is not sent are dropped. Hostile-server cases never run
+ahead: they measure memory with tracemalloc, which is process-wide.
+`--no-overlap` turns it off.
 """
 from __future__ import annotations
 
@@ -35,8 +38,9 @@ _AHEAD: Dict[str, Tuple[Job, Case]] = {}
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> None:
     config = session.config
-    if (config.getoption("no_overlap") or config.getoption("collectonly") or hasattr(config, "workerinput")
-            or getattr(config.option, "numprocesses", None)):
+    worker = hasattr(config, "workerinput")
+    if config.getoption("no_overlap") or config.getoption("collectonly") or (
+            not worker and getattr(config.option, "numprocesses", None)):  # the xdist controller runs no test
         return
     target = config._conformance.target  # type: ignore[attr-defined]
     for item in session.items:
