@@ -57,7 +57,7 @@ class Case:
     python: str = ""  # version condition, e.g. ">=3.12"
     delivery: Tuple[str, ...] = ("whole",)
     family: str = "ipv4"
-    timeout: float = 1.0
+    timeout: float = DEFAULT_TIMEOUT
     notes: str = ""
     raw_server: Tuple[Any, ...] = ()
     # The case spends its time waiting on purpose (a client timeout shorter
@@ -148,6 +148,7 @@ def _case(raw: Dict[str, Any], rel: str, suite: str, stem: str) -> Case:
     family = raw.get("family", "ipv4")
     if family not in ("ipv4", "ipv6"):
         raise FixtureError("family is ipv4 or ipv6")
+    timeout = float(raw.get("timeout", DEFAULT_TIMEOUT))
     conn = raw.get("connection", {})
     if not isinstance(conn, dict) or not set(conn) <= {"class", "args", "kwargs"}:
         raise FixtureError("connection takes class, args, kwargs")
@@ -169,10 +170,10 @@ def _case(raw: Dict[str, Any], rel: str, suite: str, stem: str) -> Case:
         python=python,
         delivery=tuple(delivery),
         family=family,
-        timeout=float(raw.get("timeout", DEFAULT_TIMEOUT)),
+        timeout=timeout,
         notes=raw.get("notes", ""),
         raw_server=tuple(raw["server"]),
-        waits=float(raw.get("timeout", DEFAULT_TIMEOUT)) < DEFAULT_TIMEOUT,
+        waits=timeout < DEFAULT_TIMEOUT,
     )
 
 

@@ -77,7 +77,6 @@ def code_case(
         def wrapper(conformance: Any, request: Any, code_case_id: str) -> None:
             from .cases import version_matches
             from .plugin import conclude
-
             from .prefetch import take
 
             if not version_matches(python, conformance.target.api_version):

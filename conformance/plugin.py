@@ -161,9 +161,17 @@ def conformance(request: pytest.FixtureRequest) -> State:
 
 def run_data_case(state: State, item: pytest.Item, case_mode: Any) -> None:
     case, mode = case_mode
-    if case.family == "ipv6" and not ipv6_available():
-        pytest.skip("::1 is not available on this machine")
+    reason = cannot_run_here(case)
+    if reason:
+        pytest.skip(reason)
     conclude(state, item, prefetch.take(item) or run_case(state.target, case, mode))
+
+
+def cannot_run_here(case: cases_mod.Case) -> str:
+    """Why this machine cannot run a data case ('' when it can)."""
+    if case.family == "ipv6" and not _ipv6_available():
+        return "::1 is not available on this machine"
+    return ""
 
 
 def conclude(state: State, item: pytest.Item, result: Result) -> None:
@@ -256,7 +264,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @functools.lru_cache(maxsize=None)
-def ipv6_available() -> bool:
+def _ipv6_available() -> bool:
     import socket
 
     if not socket.has_ipv6:

@@ -26,13 +26,13 @@ from servers.scripted import FINAL_DRAIN, STEP_WAIT
 from servers.workers import POOL, Job
 
 from .cases import Case, version_matches
-from .runner import DEADLINE_SLACK, Result, run_case
+from .runner import DEADLINE_SLACK, Result, run_case, variant_id
 
 # A case run ahead ends within its own deadline plus the servers' stop; this
 # is only the bound on waiting for that.
 TAKE_SLACK = DEADLINE_SLACK + STEP_WAIT + FINAL_DRAIN + 2.0
 
-_AHEAD: Dict[str, Tuple[Job, Case]] = {}
+_AHEAD: Dict[str, Tuple[Job, Case, str]] = {}  # node id -> (job, case, delivery mode)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -46,8 +46,8 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     for item in session.items:
         planned = _plan(item, target)
         if planned is not None:
-            run, case = planned
-            _AHEAD[item.nodeid] = (POOL.submit(run), case)
+            run, case, mode = planned
+            _AHEAD[item.nodeid] = (POOL.submit(run), case, mode)
 
 
 def take(item: pytest.Item) -> Optional[Result]:
@@ -55,9 +55,9 @@ def take(item: pytest.Item) -> Optional[Result]:
     ahead = _AHEAD.pop(item.nodeid, None)
     if ahead is None:
         return None
-    job, case = ahead
+    job, case, mode = ahead
     if not job.wait(case.timeout + TAKE_SLACK):
-        result = Result(case.id, case, "whole", "error")
+        result = Result(variant_id(case, mode), case, mode, "error")
         result.details = [f"the case run ahead did not end within {case.timeout + TAKE_SLACK:.0f}s"]
         return result
     if job.error is not None:
@@ -65,17 +65,17 @@ def take(item: pytest.Item) -> Optional[Result]:
     return job.result  # type: ignore[no-any-return]
 
 
-def _plan(item: pytest.Item, target: Any) -> Optional[Tuple[Callable[[], Result], Case]]:
+def _plan(item: pytest.Item, target: Any) -> Optional[Tuple[Callable[[], Result], Case, str]]:
     if item.get_closest_marker("skip") is not None or item.get_closest_marker("skipif") is not None:
         return None
     params = getattr(getattr(item, "callspec", None), "params", {})
     if "conformance_case" in params:
-        from .plugin import ipv6_available
+        from .plugin import cannot_run_here
 
         case, mode = params["conformance_case"]
-        if not case.waits or (case.family == "ipv6" and not ipv6_available()):
+        if not case.waits or cannot_run_here(case):
             return None
-        return (lambda: run_case(target, case, mode)), case
+        return (lambda: run_case(target, case, mode)), case, mode
     declared = getattr(getattr(item, "function", None), "conformance_run", None)
     if declared is not None:
         from .codecase import run_code_case
@@ -83,5 +83,5 @@ def _plan(item: pytest.Item, target: Any) -> Optional[Tuple[Callable[[], Result]
         case, fn = declared
         if not case.waits or not version_matches(case.python, target.api_version):
             return None
-        return (lambda: run_code_case(target, case, fn)), case
+        return (lambda: run_code_case(target, case, fn)), case, "whole"
     return None

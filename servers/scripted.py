@@ -9,7 +9,6 @@ Every wait selects on the socket *and* a wake-up socket, with a deadline, so
 """
 from __future__ import annotations
 
-import os
 import selectors
 import socket
 import ssl

@@ -34,6 +34,13 @@ def test_valid_file_loads_with_defaults(tmp_path):
     assert case.client == cases.DEFAULT_CLIENT
     assert case.server[1].data == b"HTTP/1.1 200 OK\r\nxxx"
     assert case.source.endswith("response/area.toml")
+    assert case.timeout == cases.DEFAULT_TIMEOUT and not case.waits
+
+
+def test_a_short_timeout_marks_a_waiting_case(tmp_path):
+    write(tmp_path, GOOD + "timeout = 0.1\n")
+    [case] = load_all(tmp_path)
+    assert case.timeout == 0.1 and case.waits
 
 
 @pytest.mark.parametrize("bad, message", [
