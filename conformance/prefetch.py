@@ -57,12 +57,14 @@ def take(item: pytest.Item) -> Optional[Result]:
         return None
     job, case, mode = ahead
     if not job.wait(case.timeout + TAKE_SLACK):
-        result = Result(variant_id(case, mode), case, mode, "error")
-        result.details = [f"the case run ahead did not end within {case.timeout + TAKE_SLACK:.0f}s"]
-        return result
+        late = Result(variant_id(case, mode), case, mode, "error", ran_ahead=True)
+        late.details = [f"the case run ahead did not end within {case.timeout + TAKE_SLACK:.0f}s"]
+        return late
     if job.error is not None:
         raise job.error  # a harness bug: the same error the test would have raised
-    return job.result  # type: ignore[no-any-return]
+    result: Result = job.result
+    result.ran_ahead = True
+    return result
 
 
 def _plan(item: pytest.Item, target: Any) -> Optional[Tuple[Callable[[], Result], Case, str]]:

@@ -36,6 +36,7 @@ class Result:
     transcript: List[Dict[str, Any]] = field(default_factory=list)
     duration: float = 0.0
     metrics: Dict[str, Any] = field(default_factory=dict)  # measured by the case (time, memory)
+    ran_ahead: bool = False  # started before its turn, beside other cases (prefetch.py)
 
     def record(self) -> Dict[str, Any]:
         """The JSON form used by every report."""
@@ -47,6 +48,8 @@ class Result:
         }
         if self.metrics:
             out["metrics"] = self.metrics
+        if self.ran_ahead:
+            out["ran_ahead"] = True
         if self.verdict != "pass":
             out["details"] = self.details
             out["observed"] = self.observed
