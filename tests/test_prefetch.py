@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,21 @@ def test_xdist_workers_keep_only_what_they_are_sent(tmp_path):
     ahead = verdicts(tmp_path, "ahead-n2", "-n", "2")
     assert any(flag for _, flag in ahead.values())
     assert without_ran_ahead(ahead) == in_turn
+
+
+def test_the_run_ends_only_after_the_cases_run_ahead(monkeypatch):
+    """A run stopped early (-x, ^C) leaves cases running ahead that no test
+    took; the run loop waits for them (within their deadlines) so that no
+    thread is inside a socket call while the interpreter finalizes."""
+    from types import SimpleNamespace
+
+    from conformance import prefetch
+    from servers.workers import POOL
+
+    release = threading.Event()
+    job = POOL.submit(lambda: release.wait(5.0))
+    monkeypatch.setattr(prefetch, "_AHEAD", {"node": (job, SimpleNamespace(timeout=0.1), "whole")})
+    threading.Timer(0.05, release.set).start()
+    prefetch._settle()
+    assert job.done.is_set() and job.result is True
+    assert prefetch._AHEAD == {}
