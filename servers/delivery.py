@@ -3,13 +3,13 @@
 Framing must not depend on segmentation (RFC 9112 section 2.2: a recipient
 parses a byte stream), so response cases also run with the bytes sent one at
 a time and cut at seeded random points. The server sets TCP_NODELAY so each
-write leaves as its own segment, and pauses after each piece (hand_over) so
-that the client reads it on its own.
+write leaves as its own segment, and sends the next piece only when the
+client has read the last (servers/pacing.py), so that each recv() of the
+client returns exactly one piece.
 """
 from __future__ import annotations
 
 import random
-import time
 import zlib
 from typing import Iterator, List
 
@@ -19,23 +19,6 @@ MODES = ("whole", "bytewise", "split")
 # still splitting every status line and header section byte by byte.
 BYTEWISE_PREFIX = 4096
 SPLIT_PIECES = 6
-
-
-def hand_over() -> None:
-    """Let the client read the piece just sent before the next one goes.
-
-    Client and server are threads of one interpreter: without a pause the
-    server writes the next bytes while the woken client still waits for the
-    GIL, and they arrive together (measured: a 108-byte response byte-wise
-    was read in a median of ~65 reads, some runs in 2; the selector calls
-    before each write used to slow the server enough for a median of 104,
-    some runs in 6). time.sleep(0) gives up the GIL for the kernel's timer
-    slack (about 50-75 us on Linux), long enough for the woken client to
-    read: 106-108 reads of 108 in every run. This paces delivery; no verdict
-    depends on it (a correct client passes however the bytes are grouped),
-    only how surely each cut is exercised.
-    """
-    time.sleep(0)
 
 
 def pieces(data: bytes, mode: str, seed: str) -> Iterator[bytes]:

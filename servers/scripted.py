@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
 from . import delivery, framing
+from .pacing import Pacer
 from .script import Action, Endless, Recv, Send, Step, Trickle
 from .workers import POOL, Job
 
@@ -55,6 +56,7 @@ class Connection:
     # ALPN protocol negotiated (None if none).
     sni: Optional[str] = None
     alpn: Optional[str] = None
+    pacer: Optional[Pacer] = field(default=None, repr=False)  # byte-wise and split delivery
 
 
 @dataclass
@@ -159,10 +161,13 @@ class ScriptedServer:
                 if isinstance(step, Recv):
                     conn = self._recv(conn, step)
                 elif isinstance(step, Send):
+                    pacer = conn.pacer
+                    if pacer is not None:
+                        pacer.new_step()
                     for piece in delivery.pieces(step.data, self.mode, self.seed):
                         self._send(conn, piece)
-                        if self.mode != "whole":
-                            delivery.hand_over()
+                        if pacer is not None:
+                            pacer.wait()
                 elif isinstance(step, Trickle):
                     self._trickle(conn, step)
                 elif isinstance(step, Endless):
@@ -212,6 +217,8 @@ class ScriptedServer:
                 return conn
         conn = Connection(len(self.connections), peer[:2], sock=sock)
         _tls_info(conn, sock)
+        if self.mode != "whole":
+            conn.pacer = Pacer(sock)
         with self._lock:
             self.connections.append(conn)
         return conn

@@ -43,6 +43,43 @@ def test_request_then_send_then_close(mode):
     assert srv.received(0) == REQ and len(srv.connections) == 1 and not srv.errors
 
 
+@pytest.mark.parametrize("mode", ["bytewise", "split"])
+def test_each_piece_reaches_a_slow_reader_alone(mode):
+    """The server sends the next piece only when the client has read the
+    last (servers/pacing.py), so every recv() returns exactly one piece, even
+    from a client that takes its time between reads."""
+    from servers.delivery import pieces
+
+    body = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello"
+    srv = ScriptedServer(parse_script(["request", {"send": body.decode()}, "close"]), mode=mode, seed="s").start()
+    s = connect(srv)
+    s.sendall(REQ)
+    reads = []
+    while True:
+        time.sleep(0.001)  # the slow reader under test, not a synchronisation
+        data = s.recv(65536)
+        if not data:
+            break
+        reads.append(data)
+    s.close()
+    srv.stop()
+    assert reads == list(pieces(body, mode, "s"))
+
+
+def test_a_client_that_stops_reading_still_gets_everything():
+    """Pacing gives up on a client that does not read (servers/pacing.py,
+    PACE_WAIT) instead of waiting per byte; the bytes still all arrive."""
+    body = "HTTP/1.1 200 OK\r\n" + "X-Pad: " + "p" * 300 + "\r\n\r\n"
+    srv = ScriptedServer(parse_script(["request", {"send": body}, "close"]), mode="bytewise", seed="s").start()
+    s = connect(srv)
+    s.sendall(REQ)
+    time.sleep(0.1)  # a client that stops reading for a while: the behaviour under test
+    data, how = recv_all(s)
+    s.close()
+    srv.stop()
+    assert (data, how) == (body.encode(), "eof")
+
+
 def test_chunked_request_is_framed():
     body = b"3\r\nabc\r\n0\r\nX: y\r\n\r\n"
     srv = ScriptedServer(parse_script(["request", {"send": "ok"}, "close"])).start()
