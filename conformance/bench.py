@@ -54,7 +54,7 @@ def test_httplib() -> Dict[str, Any]:
 def suite(jobs: int, impl: str, delivery: str) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "r.json"
-        cmd = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--tb=no",
+        cmd = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
                "--impl", impl, "--report-json", str(report), "--delivery", delivery]
         if impl == "stdlib":
             cmd += ["--expectations", "auto"]
