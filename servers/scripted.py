@@ -202,7 +202,7 @@ class ScriptedServer:
         # selector (deadline, stop()), and a write that fits the socket buffer
         # costs one syscall (the byte-wise variants make thousands). TLS ones
         # block with a timeout, as the ssl module's handshake needs.
-        sock.setblocking(self.tls is None)
+        sock.setblocking(self.tls is not None)
         if self.tls is not None:
             sock.settimeout(STEP_WAIT)
             try:
