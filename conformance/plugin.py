@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
+from . import affinity
 from . import cases as cases_mod
 from . import expectations as exp_mod
 from . import prefetch
@@ -39,6 +40,7 @@ class State:
         self.expectations = exp_mod.load(path) if path else None
         self.records: List[Dict[str, Any]] = []
         self.started = time.time()
+        self.cpu: Optional[int] = None  # the CPU this process is pinned to (affinity.py)
 
 
 _CASES: Optional[List[cases_mod.Case]] = None
@@ -66,6 +68,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--no-overlap", action="store_true", default=False,
                 help="run the cases that wait on purpose (short timeouts, trickles) in turn, "
                 "not ahead of their turn beside the others (conformance/prefetch.py)")
+    g.addoption("--no-pin", action="store_true", default=False,
+                help="let each test process run on any CPU; by default it is pinned to one, "
+                "where the server and client threads hand bytes over fastest (conformance/affinity.py)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,6 +80,11 @@ def pytest_configure(config: pytest.Config) -> None:
         config._conformance = State(config)  # type: ignore[attr-defined]
     except (TargetError, cases_mod.FixtureError) as exc:
         raise pytest.UsageError(str(exc)) from None
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    controller = worker is None and getattr(config.option, "numprocesses", None)
+    if not (config.getoption("no_pin") or controller):  # the xdist controller runs no case
+        # Before any server or client thread starts: threads inherit the CPU.
+        config._conformance.cpu = affinity.pin(worker)  # type: ignore[attr-defined]
 
 
 def _leave_hypothesis_unrewritten(config: pytest.Config) -> None:
@@ -130,7 +140,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 def pytest_report_header(config: pytest.Config) -> str:
     state: State = config._conformance  # type: ignore[attr-defined]
     exp = state.expectations.path if state.expectations else "none"
-    return f"conformance: impl={state.target.label} module={state.target.module.__name__} expectations={exp}"
+    cpu = "any" if state.cpu is None else str(state.cpu)
+    return (f"conformance: impl={state.target.label} module={state.target.module.__name__} "
+            f"expectations={exp} cpu={cpu}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
