@@ -1,36 +1,28 @@
 """Pacing the byte-wise and split deliveries: the next piece goes only when
 the client has read the last one.
 
-Client and server are threads of one interpreter, so the server can watch
-the client's end of the connection from the kernel's side: it finds the
-socket whose local address is its peer's (once per connection) and asks how
-many bytes are still unread in it (FIONREAD). Sending the next piece only
-when that is 0 means every recv() of the client returns exactly one piece,
-on every run, and costs what the client needs to read, not a fixed pause.
-
-Nothing of the implementation is touched: the harness looks at a kernel
-socket it can name by address, the way `ss` would; it never reads, writes
-or closes it. Where the peer is not in this process (or the platform has no
-FIONREAD), the server falls back to yielding the GIL for the timer slack.
+The server watches the client's end of the connection from the kernel's
+side (servers/peer.py) and sends the next piece only when the client has no
+unread bytes: every recv() of the client then returns exactly one piece, on
+every run, and the wait costs what the client needs to read, not a fixed
+pause. Where the peer is not in view, the server falls back to yielding the
+GIL for the timer slack.
 """
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import os
 import socket
-import stat
-import struct
 import sys
-import termios
 import time
-from typing import Callable, Optional, Tuple
+from typing import Callable, Optional
+
+from . import peer as peer_view
 
 # How long the server waits for the client to read a piece before it stops
 # pacing the rest of that send: a client that has stopped reading (it saw
 # enough, or it hangs) must not cost a wait per byte.
 PACE_WAIT = 0.02
-_FIONREAD = getattr(termios, "FIONREAD", None)
 _PR_SET_TIMERSLACK = 29
 
 
@@ -49,7 +41,7 @@ class Pacer:
     read it; see the module docstring."""
 
     def __init__(self, server_side: socket.socket) -> None:
-        self._peer: Optional[Tuple[int, int]] = _find_peer(server_side)  # (fd, inode)
+        self._peer: Optional[peer_view.Peer] = peer_view.find(server_side)
         fine_timer_slack()
         self._given_up = False
         self._yield = _yielder()
@@ -64,7 +56,7 @@ class Pacer:
         if self._given_up:
             return
         deadline = time.monotonic() + PACE_WAIT
-        while _unread(self._peer) > 0:
+        while self._peer.unread() > 0:
             if time.monotonic() >= deadline:
                 self._given_up = True
                 return
@@ -84,47 +76,3 @@ def _yielder() -> Callable[[], None]:
     except (AttributeError, OSError):  # not Linux
         pass
     return lambda: time.sleep(0)
-
-
-def _unread(peer: Tuple[int, int]) -> int:
-    fd, inode = peer
-    buf = bytearray(4)
-    try:
-        if os.fstat(fd).st_ino != inode:
-            return 0  # the client closed its socket (the number now names another file)
-        fcntl.ioctl(fd, _FIONREAD, buf)  # type: ignore[arg-type]
-    except OSError:
-        return 0
-    return int(struct.unpack("i", buf)[0])
-
-
-def _find_peer(server_side: socket.socket) -> Optional[Tuple[int, int]]:
-    """The fd and inode of this process's socket connected to `server_side`."""
-    if _FIONREAD is None or not os.path.isdir("/proc/self/fd"):
-        return None
-    try:
-        want = server_side.getpeername()[:2]
-        own = server_side.fileno()
-    except OSError:
-        return None
-    for name in os.listdir("/proc/self/fd"):
-        fd = int(name)
-        if fd == own:
-            continue
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISSOCK(st.st_mode):
-                continue
-            probe = socket.socket(fileno=fd)
-        except OSError:
-            continue
-        try:
-            here = probe.getsockname()[:2]
-            there = probe.getpeername()[:2]
-        except OSError:
-            continue
-        finally:
-            probe.detach()  # the fd stays the client's
-        if here == want and there == server_side.getsockname()[:2]:
-            return fd, st.st_ino
-    return None

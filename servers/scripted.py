@@ -9,6 +9,7 @@ Every wait selects on the socket *and* a wake-up socket, with a deadline, so
 """
 from __future__ import annotations
 
+import select
 import selectors
 import socket
 import ssl
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
-from . import delivery, framing
+from . import delivery, framing, peer
 from .pacing import Pacer
 from .script import Action, Endless, Recv, Send, Step, Trickle
 from .workers import POOL, Job
@@ -469,10 +470,22 @@ class ScriptedServer:
             self._note(conn, "accepted after the script ended")
 
     def _final_drain(self) -> None:
-        """Collect what clients sent before closing: wait briefly for EOF."""
+        """Collect what clients sent before closing. The case's client is
+        done by now: what it wrote is in this side's receive buffer, or still
+        in its own send queue. Read until EOF, until both are empty (then a
+        client that keeps its socket open costs no wait: servers/peer.py), or
+        until FINAL_DRAIN has passed."""
         deadline = time.monotonic() + FINAL_DRAIN
         for c in self.connections:
+            client: Optional[peer.Peer] = None
+            looked = False
             while c.sock is not None and time.monotonic() < deadline:
+                if not _readable(c.sock):
+                    if not looked:  # once per connection, and only for a client that has not closed
+                        client, looked = peer.find(c.sock), True
+                    # Its send queue first, then ours: nothing can move between the two looks.
+                    if client is not None and client.unsent() == 0 and not _readable(c.sock):
+                        break
                 try:
                     c.sock.settimeout(max(0.0, deadline - time.monotonic()))
                     data = c.sock.recv(RECV_SIZE)
@@ -514,6 +527,15 @@ def _tls_info(conn: Connection, sock: socket.socket) -> None:
             conn.alpn = sock.selected_alpn_protocol()
         except (OSError, ValueError, NotImplementedError):
             conn.alpn = None
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Bytes (or EOF) wait in `sock` now."""
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return True
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _selector() -> selectors.BaseSelector:

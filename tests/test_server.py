@@ -80,6 +80,32 @@ def test_a_client_that_stops_reading_still_gets_everything():
     assert (data, how) == (body.encode(), "eof")
 
 
+def test_stop_collects_what_a_client_sent_without_closing(monkeypatch):
+    """The final drain reads what the client wrote, also what is still on its
+    way, and stops once nothing is left on either side: a client that keeps
+    its socket open (an implementation that leaks it) costs no wait for EOF.
+    (FINAL_DRAIN is made a minute, so that waiting for EOF would show as a
+    stop() that has not returned.)"""
+    import threading
+
+    import servers.scripted as scripted
+
+    monkeypatch.setattr(scripted, "FINAL_DRAIN", 60.0)
+    srv = ScriptedServer(parse_script(["request", {"send": "ok"}])).start()
+    s = connect(srv)
+    s.sendall(REQ)
+    assert s.recv(10) == b"ok"
+    blob = bytes(range(256)) * 8192  # 2 MiB: some of it is still in the client's send queue at stop()
+    s.sendall(blob)
+    stopper = threading.Thread(target=srv.stop, daemon=True)
+    stopper.start()
+    stopper.join(10)
+    stopped = not stopper.is_alive()
+    s.close()
+    assert stopped and not srv.errors, f"stop() waited for the client to close its socket: {srv.errors}"
+    assert srv.received(0) == REQ + blob
+
+
 def test_chunked_request_is_framed():
     body = b"3\r\nabc\r\n0\r\nX: y\r\n\r\n"
     srv = ScriptedServer(parse_script(["request", {"send": "ok"}, "close"])).start()
