@@ -225,10 +225,14 @@ def column_for(impl: Impl, doc: Dict) -> str:
 
 
 def previous_duration(results: Path, impl: Impl) -> float:
-    try:
-        return float(json.loads((results / f"{impl.name}.json").read_text(encoding="utf-8")).get("duration", 0))
-    except (OSError, ValueError):
-        return 0.0
+    """How long the implementation took last time: from `results`, else from
+    the committed reports (a --check run writes into a fresh folder)."""
+    for folder in (results, DEFAULT_OUT / "results"):
+        try:
+            return float(json.loads((folder / f"{impl.name}.json").read_text(encoding="utf-8")).get("duration", 0))
+        except (OSError, ValueError):
+            continue
+    return 0.0
 
 
 def run_all(impls: Sequence[Impl], results: Path, logs: Path, parallel: int, jobs: int,

@@ -94,6 +94,22 @@ def test_matrix_runs_in_parallel_skips_the_missing_and_merges(tmp_path, monkeypa
     assert "--check: 0 verdict difference(s)" in capsys.readouterr().out
 
 
+def test_the_longest_implementation_starts_first_also_in_a_fresh_folder(tmp_path, monkeypatch):
+    """A --check run writes into an empty folder; the order then comes from
+    the committed results, so the slowest column does not start last."""
+    committed = tmp_path / "committed"
+    (committed / "results").mkdir(parents=True)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    impls = matrix.implementations()
+    slow, quick = impls[2], impls[5]
+    (committed / "results" / f"{slow.name}.json").write_text(json.dumps({"duration": 100.0}))
+    (committed / "results" / f"{quick.name}.json").write_text(json.dumps({"duration": 5.0}))
+    (fresh / f"{quick.name}.json").write_text(json.dumps({"duration": 7.0}))  # this folder's own comes first
+    monkeypatch.setattr(matrix, "DEFAULT_OUT", committed)
+    assert [matrix.previous_duration(fresh, i) for i in (slow, quick, impls[0])] == [100.0, 7.0, 0.0]
+
+
 def test_check_reports_verdict_differences(tmp_path):
     def doc(verdict):
         return {"runs": [{"column": "x", "impl": "x", "results": [{"id": "a", "verdict": verdict}]}]}
