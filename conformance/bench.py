@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIGS = ((1, "all"), (2, "all"), (1, "whole"), (2, "whole"))
+# (processes, delivery, pinned to a CPU); the last row shows what pinning buys (conformance/affinity.py)
+CONFIGS = ((1, "all", True), (2, "all", True), (1, "whole", True), (2, "whole", True), (1, "all", False))
 WAIT_FLOOR = 0.05  # a case that lasts this long is waiting (timeouts, trickles, hostile caps)
 
 
@@ -51,7 +52,7 @@ def test_httplib() -> Dict[str, Any]:
             "inner": inner or r["wall"], "code": 0}
 
 
-def suite(jobs: int, impl: str, delivery: str) -> Dict[str, Any]:
+def suite(jobs: int, impl: str, delivery: str, pin: bool = True) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "r.json"
         cmd = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
@@ -60,6 +61,8 @@ def suite(jobs: int, impl: str, delivery: str) -> Dict[str, Any]:
             cmd += ["--expectations", "auto"]
         if jobs > 1:
             cmd += ["-n", str(jobs)]
+        if not pin:
+            cmd += ["--no-pin"]
         r = _timed(cmd)
         doc = json.loads(report.read_text()) if report.exists() else {"results": []}
     results = doc["results"]
@@ -69,7 +72,8 @@ def suite(jobs: int, impl: str, delivery: str) -> Dict[str, Any]:
     for x in results:
         by_variant.setdefault(x["variant"], []).append(x["duration"])
     return {
-        "name": f"conformance --impl {impl} ({'-n %d' % jobs if jobs > 1 else 'one process'}, delivery {delivery})",
+        "name": f"conformance --impl {impl} ({'-n %d' % jobs if jobs > 1 else 'one process'}, delivery {delivery}"
+                f"{'' if pin else ', --no-pin'})",
         "tests": len(results),
         "wall": r["wall"],
         "inner": float(m.group(1)) if m else r["wall"],
@@ -143,7 +147,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     order: List[str] = []
     for rnd in range(1, args.rounds + 1):
         jobs = [("test_httplib", test_httplib)] + [
-            (f"{j}/{d}", (lambda j=j, d=d: suite(j, args.impl, d))) for j, d in CONFIGS]
+            (f"{j}/{d}{'' if p else '/no-pin'}", (lambda j=j, d=d, p=p: suite(j, args.impl, d, p)))
+            for j, d, p in CONFIGS]
         for key, fn in jobs:
             r = fn()
             if key not in runs:
