@@ -83,6 +83,41 @@ def test_each_piece_reaches_a_fast_reader_alone_on_one_cpu(mode):
     assert out == "ok\n"
 
 
+def test_each_piece_reaches_a_greenlet_alone_under_gevent():
+    """Under gevent's monkey-patching the server is a greenlet of the
+    client's thread: its wait lets the hub poll for I/O, so the client reads
+    every piece in a recv() of its own (os.sched_yield would spin past the
+    pacing's patience, then send the rest at once)."""
+    pytest.importorskip("gevent")
+    out = run_python("""
+        from gevent import monkey
+        monkey.patch_all()
+        import os, socket
+        if hasattr(os, "sched_setaffinity"):  # as the suite runs it: one process on one CPU
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        from servers import ScriptedServer, parse_script
+        from servers.delivery import pieces
+        body = b"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\nX-A: 1\\r\\n\\r\\nhello"
+        for mode in ("bytewise", "split"):
+            for _ in range(5):
+                srv = ScriptedServer(parse_script(["request", {"send": body.decode()}, "close"]),
+                                     mode=mode, seed="s").start()
+                s = socket.create_connection((srv.host, srv.port), timeout=3)
+                s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+                reads = []
+                while True:
+                    data = s.recv(65536)
+                    if not data:
+                        break
+                    reads.append(data)
+                s.close()
+                srv.stop()
+                assert reads == list(pieces(body, mode, "s")), (mode, reads)
+        print("ok")
+    """)
+    assert out == "ok\n"
+
+
 def header(*args: str) -> str:
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "conformance/test_surface.py", "-p", "no:cacheprovider", "--impl",
