@@ -52,35 +52,39 @@ def test_pin_keeps_to_the_allowed_cpus():
     assert out.split(None, 1) == [str(allowed[1]), f"[{allowed[1]}]\n"]
 
 
+# A client reading as fast as it can, in a fresh process set up by `prelude`:
+# prints "ok" when every recv() returned exactly one delivered piece.
+FAST_READER = """
+import os, socket
+if hasattr(os, "sched_setaffinity"):  # as the suite runs: one process on one CPU
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+from servers import ScriptedServer, parse_script
+from servers.delivery import pieces
+body = b"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\nX-A: 1\\r\\n\\r\\nhello"
+for mode in ("bytewise", "split"):
+    for _ in range(ROUNDS):
+        srv = ScriptedServer(parse_script(["request", {"send": body.decode()}, "close"]), mode=mode, seed="s").start()
+        s = socket.create_connection((srv.host, srv.port), timeout=3)
+        s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+        reads = []
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            reads.append(data)
+        s.close()
+        srv.stop()
+        assert reads == list(pieces(body, mode, "s")), (mode, reads)
+print("ok")
+"""
+
+
 @linux_affinity
-@pytest.mark.parametrize("mode", ["bytewise", "split"])
-def test_each_piece_reaches_a_fast_reader_alone_on_one_cpu(mode):
+def test_each_piece_reaches_a_fast_reader_alone_on_one_cpu():
     """On one CPU the server hands the CPU to the client after each piece
     (os.sched_yield); a client reading as fast as it can still gets every
     piece in a recv() of its own, on every run."""
-    out = run_python(f"""
-        import os, socket
-        os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})
-        from servers import ScriptedServer, parse_script
-        from servers.delivery import pieces
-        body = b"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\nX-A: 1\\r\\n\\r\\nhello"
-        for _ in range(20):
-            srv = ScriptedServer(parse_script(["request", {{"send": body.decode()}}, "close"]),
-                                 mode={mode!r}, seed="s").start()
-            s = socket.create_connection((srv.host, srv.port), timeout=3)
-            s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
-            reads = []
-            while True:
-                data = s.recv(65536)
-                if not data:
-                    break
-                reads.append(data)
-            s.close()
-            srv.stop()
-            assert reads == list(pieces(body, {mode!r}, "s")), reads
-        print("ok")
-    """)
-    assert out == "ok\n"
+    assert run_python(FAST_READER.replace("ROUNDS", "20")) == "ok\n"
 
 
 def test_each_piece_reaches_a_greenlet_alone_under_gevent():
@@ -89,33 +93,8 @@ def test_each_piece_reaches_a_greenlet_alone_under_gevent():
     every piece in a recv() of its own (os.sched_yield would spin past the
     pacing's patience, then send the rest at once)."""
     pytest.importorskip("gevent")
-    out = run_python("""
-        from gevent import monkey
-        monkey.patch_all()
-        import os, socket
-        if hasattr(os, "sched_setaffinity"):  # as the suite runs it: one process on one CPU
-            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-        from servers import ScriptedServer, parse_script
-        from servers.delivery import pieces
-        body = b"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\nX-A: 1\\r\\n\\r\\nhello"
-        for mode in ("bytewise", "split"):
-            for _ in range(5):
-                srv = ScriptedServer(parse_script(["request", {"send": body.decode()}, "close"]),
-                                     mode=mode, seed="s").start()
-                s = socket.create_connection((srv.host, srv.port), timeout=3)
-                s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
-                reads = []
-                while True:
-                    data = s.recv(65536)
-                    if not data:
-                        break
-                    reads.append(data)
-                s.close()
-                srv.stop()
-                assert reads == list(pieces(body, mode, "s")), (mode, reads)
-        print("ok")
-    """)
-    assert out == "ok\n"
+    prelude = "from gevent import monkey\nmonkey.patch_all()\n"
+    assert run_python(prelude + FAST_READER.replace("ROUNDS", "5")) == "ok\n"
 
 
 def header(*args: str) -> str:
