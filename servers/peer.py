@@ -35,16 +35,14 @@ class Peer:
     def unread(self) -> int:
         """Bytes that arrived at the client and that it has not read (0 once
         it closed its socket)."""
-        return self._ask(_FIONREAD)
+        return self._ask(_FIONREAD)  # type: ignore[arg-type] # find() needs FIONREAD
 
-    def unsent(self) -> int:
+    def unsent(self) -> Optional[int]:
         """Bytes the client wrote that the server's side has not received
-        yet (0 once it closed its socket)."""
-        return self._ask(_TIOCOUTQ)
+        yet (0 once it closed its socket; None where the platform cannot tell)."""
+        return None if _TIOCOUTQ is None else self._ask(_TIOCOUTQ)
 
-    def _ask(self, request: Optional[int]) -> int:
-        if request is None:
-            return 0
+    def _ask(self, request: int) -> int:
         buf = bytearray(4)
         try:
             if os.fstat(self.fd).st_ino != self.inode:
