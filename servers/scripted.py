@@ -533,6 +533,8 @@ def _readable(sock: socket.socket) -> bool:
     """Bytes (or EOF) wait in `sock` now."""
     if isinstance(sock, ssl.SSLSocket) and sock.pending():
         return True
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([sock], [], [], 0)[0])
     poller = select.poll()
     poller.register(sock, select.POLLIN)
     return bool(poller.poll(0))
