@@ -80,11 +80,15 @@ def pytest_configure(config: pytest.Config) -> None:
         config._conformance = State(config)  # type: ignore[attr-defined]
     except (TargetError, cases_mod.FixtureError) as exc:
         raise pytest.UsageError(str(exc)) from None
-    worker = getattr(config, "workerinput", {}).get("workerid")
-    controller = worker is None and getattr(config.option, "numprocesses", None)
-    if not (config.getoption("no_pin") or controller):  # the xdist controller runs no case
+    if not (config.getoption("no_pin") or is_xdist_controller(config)):
         # Before any server or client thread starts: threads inherit the CPU.
+        worker = getattr(config, "workerinput", {}).get("workerid")
         config._conformance.cpu = affinity.pin(worker)  # type: ignore[attr-defined]
+
+
+def is_xdist_controller(config: pytest.Config) -> bool:
+    """This process hands the tests to pytest-xdist workers and runs none."""
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", None))
 
 
 def _leave_hypothesis_unrewritten(config: pytest.Config) -> None:

@@ -37,10 +37,10 @@ _AHEAD: Dict[str, Tuple[Job, Case, str]] = {}  # node id -> (job, case, delivery
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> Generator[None, Any, None]:
+    from .plugin import is_xdist_controller
+
     config = session.config
-    worker = hasattr(config, "workerinput")
-    if not (config.getoption("no_overlap") or config.getoption("collectonly") or (
-            not worker and getattr(config.option, "numprocesses", None))):  # the xdist controller runs no test
+    if not (config.getoption("no_overlap") or config.getoption("collectonly") or is_xdist_controller(config)):
         target = config._conformance.target  # type: ignore[attr-defined]
         for item in session.items:
             planned = _plan(item, target)
